@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
+
+
+class BlockInline(admin.TabularInline):
+    model = Block
+    fields = ["position", "anchor", "kind", "text"]
+    extra = 0
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    fields = ["number", "text"]
+    extra = 0
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "series", "number", "author", "date", "revision"]
+    search_fields = ["title", "slug", "author", "series"]
+    readonly_fields = ["revision", "text_hash", "updated"]
+    inlines = [BlockInline, NoteInline]
+
+
+class SourcePageInline(admin.TabularInline):
+    model = SourcePage
+    fields = ["label", "pdf_index", "text"]
+    extra = 0
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "author", "kind", "issued", "language"]
+    list_filter = ["kind", "language"]
+    search_fields = ["title", "author", "slug"]
+    inlines = [SourcePageInline]
+
+
+@admin.register(SourcePassage)
+class SourcePassageAdmin(admin.ModelAdmin):
+    list_display = ["source", "first_page", "last_page", "language", "provenance"]
+    list_filter = ["provenance", "language"]
+    search_fields = ["text", "source__title"]
+    raw_id_fields = ["block", "original"]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["note", "source", "form", "locator", "first_page", "last_page"]
+    list_filter = ["form", "source"]
+    raw_id_fields = ["note", "passage"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["document", "note", "block", "start", "end", "text"]
+    list_filter = ["document"]
+    raw_id_fields = ["block", "note"]

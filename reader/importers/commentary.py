@@ -1,0 +1,248 @@
+"""Store a parsed commentary: one transaction that either completes or changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from reader.models import (
+    Block,
+    Citation,
+    Claim,
+    Document,
+    Note,
+    Source,
+    SourcePage,
+    SourcePassage,
+)
+
+from .markdown import looks_like_markdown, parse_markdown
+from .parsed import CommentaryFormatError, ParsedDocument, SourceRef
+from .structure import ClaimSpan
+from .text import parse_text
+
+FORMATS = ("text", "markdown")
+ANCHOR_PREFIX = {"paragraph": "p", "quote": "q", "heading": "h"}
+
+
+@dataclass
+class ImportResult:
+    document: Document
+    created: bool
+    revised: bool
+
+
+def read_commentary(path: Path) -> str:
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise CommentaryFormatError(f"{path}: no such file") from error
+    except UnicodeDecodeError as error:
+        raise CommentaryFormatError(
+            f"{path}: not UTF-8 text (byte {error.start} cannot be decoded); "
+            "save the file as UTF-8 and try again"
+        ) from error
+    if not content.strip():
+        raise CommentaryFormatError(f"{path}: the file is empty")
+    return content
+
+
+def parse_commentary(content: str, fmt: str | None = None) -> tuple[ParsedDocument, list[ClaimSpan]]:
+    if fmt is None:
+        fmt = "markdown" if looks_like_markdown(content) else "text"
+    if fmt not in FORMATS:
+        raise CommentaryFormatError(f"unknown format “{fmt}”: use text or markdown")
+    return parse_markdown(content) if fmt == "markdown" else parse_text(content)
+
+
+def import_commentary(
+    path: Path, *, fmt: str | None = None, slug: str | None = None
+) -> ImportResult:
+    """Import a commentary file; re-importing the same slug updates the document in place."""
+    parsed, spans = parse_commentary(read_commentary(path), fmt)
+    slug = slug or parsed.slug or slugify(path.stem, allow_unicode=True)
+    if not slug:
+        raise CommentaryFormatError(f"{path}: cannot derive a slug from the file name; pass --slug")
+    with transaction.atomic():
+        return _store(parsed, spans, slug)
+
+
+def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportResult:
+    text_hash = hashlib.sha256(
+        "\n\n".join(block.text for block in parsed.blocks).encode()
+    ).hexdigest()
+    document = Document.objects.select_for_update().filter(slug=slug).first()
+    created = document is None
+    revised = bool(document and document.text_hash != text_hash)
+    if document is None:
+        document = Document(slug=slug)
+    elif revised:
+        document.revision += 1
+    for field in ("title", "series", "number", "author", "affiliation", "date", "language"):
+        setattr(document, field, getattr(parsed, field))
+    document.disclaimer = parsed.disclaimer
+    document.text_hash = text_hash
+    document.save()
+
+    blocks = _store_blocks(document, parsed)
+    notes = _store_notes(document, parsed)
+    sources = {ref.key: _store_source(ref) for note in parsed.notes for ref in _refs(note)}
+    passages = _store_passages(document, parsed, blocks, sources)
+    document.claims.all().delete()
+    Citation.objects.filter(note__document=document).delete()
+    Claim.objects.bulk_create(
+        Claim(
+            document=document,
+            block=blocks[span.block],
+            note=notes[span.number],
+            start=span.start,
+            end=span.end,
+            text=span.text,
+        )
+        for span in spans
+    )
+    Citation.objects.bulk_create(
+        Citation(
+            note=notes[note.number],
+            source=sources[citation.source.key],
+            form=citation.form,
+            locator=citation.locator,
+            first_page=citation.first_page,
+            last_page=citation.last_page,
+            first_number=int(citation.first_page) if citation.first_page.isdigit() else None,
+            last_number=int(citation.last_page) if citation.last_page.isdigit() else None,
+            passage=passages.get(note.number),
+        )
+        for note in parsed.notes
+        for citation in note.citations
+    )
+    _store_cited_pages(parsed, sources)
+    return ImportResult(document, created, revised)
+
+
+def _refs(note: object) -> list[SourceRef]:
+    return [citation.source for citation in note.citations]  # type: ignore[attr-defined]
+
+
+def _store_blocks(document: Document, parsed: ParsedDocument) -> list[Block]:
+    existing = {block.anchor: block for block in document.blocks.all()}
+    counters: dict[str, int] = {}
+    blocks: list[Block] = []
+    for parsed_block in parsed.blocks:
+        prefix = ANCHOR_PREFIX[parsed_block.kind]
+        counters[prefix] = counters.get(prefix, 0) + 1
+        anchor = f"{prefix}{counters[prefix]}"
+        block = existing.pop(anchor, None) or Block(document=document, anchor=anchor)
+        block.kind, block.text = parsed_block.kind, parsed_block.text
+        block.position = len(blocks) + 1
+        blocks.append(block)
+    Block.objects.filter(pk__in=[block.pk for block in existing.values()]).delete()
+    # Positions are unique: move the kept blocks out of the way before renumbering them.
+    kept = [block for block in blocks if block.pk]
+    for block in kept:
+        block.position += 1_000_000
+    Block.objects.bulk_update(kept, ["position"])
+    for block in kept:
+        block.position -= 1_000_000
+    Block.objects.bulk_update(kept, ["kind", "text", "position"])
+    Block.objects.bulk_create([block for block in blocks if not block.pk])
+    return list(document.blocks.order_by("position"))
+
+
+def _store_notes(document: Document, parsed: ParsedDocument) -> dict[int, Note]:
+    existing = {note.number: note for note in document.notes.all()}
+    numbers = {note.number for note in parsed.notes}
+    document.notes.exclude(number__in=numbers).delete()
+    for parsed_note in parsed.notes:
+        note = existing.get(parsed_note.number) or Note(document=document, number=parsed_note.number)
+        if note.text != parsed_note.text or not note.pk:
+            note.text = parsed_note.text
+            note.save()
+        existing[parsed_note.number] = note
+    return {number: existing[number] for number in numbers}
+
+
+def _store_source(ref: SourceRef) -> Source:
+    source = None
+    if ref.url:
+        source = Source.objects.filter(url=ref.url).first()
+    if source is None:
+        source = Source.objects.filter(title=ref.title).first()
+    if source is None:
+        source = Source(slug=_source_slug(ref.title))
+    for field in ("title", "author", "issued", "kind", "language", "url"):
+        setattr(source, field, getattr(ref, field))
+    for field in ("container", "editor", "publisher", "reference"):
+        setattr(source, field, getattr(ref, field))
+    source.save()
+    return source
+
+
+def _source_slug(title: str) -> str:
+    main_title = title.replace("：", ":").split(":")[0]
+    base = slugify(main_title, allow_unicode=True)[:60].strip("-") or "source"
+    slug, counter = base, 1
+    while Source.objects.filter(slug=slug).exists():
+        counter += 1
+        slug = f"{base}-{counter}"
+    return slug
+
+
+def _store_passages(
+    document: Document,
+    parsed: ParsedDocument,
+    blocks: list[Block],
+    sources: dict[str, Source],
+) -> dict[int, SourcePassage]:
+    """Each quotation is also a passage of the source its closing note cites."""
+    notes = {note.number: note for note in parsed.notes}
+    passages: dict[int, SourcePassage] = {}
+    for parsed_block, block in zip(parsed.blocks, blocks, strict=True):
+        if parsed_block.kind != "quote" or not parsed_block.markers:
+            continue
+        number = parsed_block.markers[-1].number
+        if not notes[number].citations:
+            continue
+        citation = notes[number].citations[0]
+        source = sources[citation.source.key]
+        translated = source.language != document.language
+        passage, _ = SourcePassage.objects.update_or_create(
+            block=block,
+            defaults={
+                "source": source,
+                "first_page": citation.first_page,
+                "last_page": citation.last_page,
+                "text": block.text,
+                "language": document.language,
+                "provenance": SourcePassage.Provenance.QUOTED_TRANSLATION
+                if translated
+                else SourcePassage.Provenance.ORIGINAL,
+                "translator": document.author if translated else "",
+            },
+        )
+        passages[number] = passage
+    SourcePassage.objects.filter(block__document=document).exclude(
+        pk__in=[passage.pk for passage in passages.values()]
+    ).delete()
+    return passages
+
+
+def _store_cited_pages(parsed: ParsedDocument, sources: dict[str, Source]) -> None:
+    """Make a page for every page a citation names, so that each has a view of its own."""
+    wanted: set[tuple[int, str]] = set()
+    for note in parsed.notes:
+        for citation in note.citations:
+            source = sources[citation.source.key]
+            first, last = citation.first_page, citation.last_page
+            if first.isdigit() and last.isdigit() and int(last) - int(first) < 200:
+                wanted |= {(source.pk, str(n)) for n in range(int(first), int(last) + 1)}
+            elif first:
+                wanted |= {(source.pk, first), (source.pk, last)}
+    SourcePage.objects.bulk_create(
+        [SourcePage(source_id=source_id, label=label) for source_id, label in sorted(wanted)],
+        ignore_conflicts=True,
+    )

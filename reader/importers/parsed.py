@@ -1,0 +1,85 @@
+"""What a parser makes of a commentary file, before anything touches the database."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+class CommentaryFormatError(ValueError):
+    """A commentary file that cannot be imported; the message names the line and the fault."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class Marker:
+    number: int
+    offset: int  # code points into the block's text, markers excluded
+    line: int
+
+
+@dataclass
+class ParsedBlock:
+    kind: str  # "paragraph", "quote" or "heading"
+    text: str
+    line: int
+    markers: list[Marker] = field(default_factory=list)
+
+
+@dataclass
+class SourceRef:
+    """A work as a full citation describes it."""
+
+    title: str
+    author: str = ""
+    issued: str = ""
+    kind: str = "web"
+    language: str = "en"
+    url: str = ""
+    container: str = ""
+    editor: str = ""
+    publisher: str = ""
+    reference: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.url or normalise_title(self.title)
+
+
+@dataclass
+class ParsedCitation:
+    source: SourceRef
+    form: str  # "full" or "short"
+    locator: str = ""
+    first_page: str = ""
+    last_page: str = ""
+
+
+@dataclass
+class ParsedNote:
+    number: int
+    text: str
+    line: int
+    citations: list[ParsedCitation] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    title: str
+    blocks: list[ParsedBlock]
+    notes: list[ParsedNote]
+    series: str = ""
+    number: str = ""
+    author: str = ""
+    affiliation: str = ""
+    date: datetime.date | None = None
+    language: str = "ja"
+    disclaimer: str = ""
+    slug: str = ""
+
+
+def normalise_title(title: str) -> str:
+    return "".join(ch for ch in title.casefold() if ch.isalnum())

@@ -1,0 +1,155 @@
+"""The plain-text format: text extracted from a commentary's PDF, with superscript note markers.
+
+In order: a date line; the title in 「」 and the series in parentheses; the author's position and
+name; body paragraphs separated by blank lines; a disclaimer starting with ※; the notes, each
+starting with its number in superscript digits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from .parsed import CommentaryFormatError, Marker, ParsedBlock, ParsedDocument, ParsedNote
+from .structure import ClaimSpan, finish, join_page_breaks
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+MARKER_RE = re.compile(f"[{SUPERSCRIPTS}]+")
+NOTE_RE = re.compile(f"^([{SUPERSCRIPTS}]+)\\s*(.*)$", re.DOTALL)
+DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})-(\d{2})-(\d{2})$")
+TITLE_RE = re.compile(r"^「(?P<title>.+)」\s*(?:[（(](?P<series>[^()（）]+)[)）])?$")
+SERIES_NUMBER_RE = re.compile(r"^(?P<series>.*?)\s*(?:No\.?|第)\s*(?P<number>\d+)\s*号?$")
+
+
+def superscript_number(digits: str) -> int:
+    return int("".join(str(SUPERSCRIPTS.index(ch)) for ch in digits))
+
+
+def paragraphs(content: str) -> list[tuple[int, str]]:
+    """Split on blank lines; return (first line number, text) for each paragraph."""
+    found: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(content.splitlines(), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line.strip())
+        elif current:
+            found.append((start, "\n".join(current)))
+            current = []
+    if current:
+        found.append((start, "\n".join(current)))
+    return found
+
+
+def parse_text(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
+    paras = paragraphs(content)
+    if len(paras) < 4:
+        raise CommentaryFormatError(
+            "the file is too short for a commentary: expected a date line, a title, the author "
+            "and at least one paragraph, separated by blank lines",
+            line=paras[-1][0] if paras else 1,
+        )
+    date = _date(*paras[0])
+    title, series, number = _title(*paras[1])
+    rest = paras[2:]
+    affiliation, author, rest = _byline(rest)
+    body: list[ParsedBlock] = []
+    notes: list[ParsedNote] = []
+    disclaimer = ""
+    for line, text in rest:
+        note = NOTE_RE.match(text)
+        if note:
+            notes.append(
+                ParsedNote(superscript_number(note.group(1)), one_line(note.group(2)), line)
+            )
+        elif notes:
+            raise CommentaryFormatError(
+                "a paragraph after the notes does not start with a note number in superscript "
+                f"digits: “{text[:30]}”",
+                line=line,
+            )
+        elif text.startswith("※"):
+            disclaimer = one_line(text)
+        else:
+            body.append(_block(line, text))
+    if not body:
+        raise CommentaryFormatError("the commentary has no body paragraphs", line=rest[0][0])
+    document = ParsedDocument(
+        title=title,
+        series=series,
+        number=number,
+        author=author,
+        affiliation=affiliation,
+        date=date,
+        language="ja",
+        disclaimer=disclaimer,
+        blocks=join_page_breaks(body),
+        notes=notes,
+    )
+    return document, finish(document, detect_quotes=True)
+
+
+def _date(line: int, text: str) -> datetime.date:
+    match = DATE_RE.match(text.strip())
+    if not match:
+        raise CommentaryFormatError(
+            f"expected the date (e.g. 2026年2月20日) on the first line, found “{text[:40]}”",
+            line=line,
+        )
+    year, month, day = (int(group) for group in match.groups() if group is not None)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as error:
+        raise CommentaryFormatError(f"the date “{text}” is not a real date", line=line) from error
+
+
+def _title(line: int, text: str) -> tuple[str, str, str]:
+    match = TITLE_RE.match(one_line(text))
+    if not match:
+        return one_line(text), "", ""
+    series = (match.group("series") or "").strip()
+    numbered = SERIES_NUMBER_RE.match(series)
+    if numbered:
+        return match.group("title"), numbered.group("series"), numbered.group("number")
+    return match.group("title"), series, ""
+
+
+def _byline(rest: list[tuple[int, str]]) -> tuple[str, str, list[tuple[int, str]]]:
+    """The author's position and name: two lines of one paragraph, or two short paragraphs."""
+    line, text = rest[0]
+    lines = text.splitlines()
+    if len(lines) == 2:
+        return lines[0], lines[1], rest[1:]
+    if len(lines) == 1 and len(rest) > 1 and len(rest[1][1]) <= 40 and len(text) <= 60:
+        return text, rest[1][1], rest[2:]
+    raise CommentaryFormatError(
+        "expected the author's position and name on two lines after the title", line=line
+    )
+
+
+def _block(line: int, text: str) -> ParsedBlock:
+    plain = ""
+    markers: list[Marker] = []
+    for number, raw in enumerate(text.splitlines(), start=line):
+        part = raw.strip()
+        if plain and plain[-1:].isascii() and part[:1].isascii():
+            plain += " "
+        position = 0
+        for match in MARKER_RE.finditer(part):
+            plain += part[position : match.start()]
+            markers.append(Marker(superscript_number(match.group(0)), len(plain), number))
+            position = match.end()
+        plain += part[position:]
+    return ParsedBlock("paragraph", plain, line, markers)
+
+
+def one_line(text: str) -> str:
+    # Lines of one paragraph were wrapped by the PDF extraction: Japanese joins without a space.
+    lines = [part.strip() for part in text.splitlines()]
+    joined = lines[0] if lines else ""
+    for part in lines[1:]:
+        space = " " if joined[-1:].isascii() and part[:1].isascii() else ""
+        joined += space + part
+    return joined

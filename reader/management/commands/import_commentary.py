@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from reader.importers.commentary import FORMATS, import_commentary
+from reader.importers.parsed import CommentaryFormatError
+
+
+class Command(BaseCommand):
+    help = "Import a commentary (plain text or Markdown with footnotes); re-importing updates it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--format", choices=FORMATS, help="guessed from the file when omitted")
+        parser.add_argument("--slug", help="defaults to the front matter's slug or the file name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        self.stdout.write(f"Importing {path} …")
+        try:
+            result = import_commentary(path, fmt=options["format"], slug=options["slug"])
+        except CommentaryFormatError as error:
+            raise CommandError(f"{path}: {error}. Nothing was imported.") from error
+        document = result.document
+        if result.created:
+            state = "created"
+        elif result.revised:
+            state = f"updated to revision {document.revision}"
+        else:
+            state = "already up to date; metadata and notes refreshed"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{document.slug}: {state} — {document.blocks.count()} blocks, "
+                f"{document.notes.count()} notes, {document.claims.count()} claims."
+            )
+        )

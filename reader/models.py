@@ -1,0 +1,276 @@
+"""The domain: sources and their pages, commentaries with their blocks, notes, citations and claims.
+
+Offsets everywhere are Unicode code points over a block's plain text, note markers excluded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .rendering import render_markdown
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("PDF document")
+        WEB = "web", _("Web page")
+        CHAPTER = "chapter", _("Book chapter")
+        ARTICLE = "article", _("Article")
+
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    title = models.CharField(_("title"), max_length=500)
+    author = models.CharField(_("author or issuer"), max_length=300, blank=True)
+    issued = models.CharField(_("date as printed"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEB)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    container = models.CharField(_("in (book, series)"), max_length=300, blank=True)
+    editor = models.CharField(_("editor"), max_length=200, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    reference = models.TextField(_("reference as first cited"), blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:source", args=[self.slug])
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == self.Kind.PDF or self.url.lower().endswith(".pdf")
+
+    def pdf_page_number(self, label: str, pages: dict[str, int | None] | None = None) -> int | None:
+        """Return the one-based PDF page that carries the printed page `label`.
+
+        `pages` maps labels to zero-based PDF indexes when the caller has them at hand; without a
+        mapping for the label, the printed number is taken as the PDF page.
+        """
+        if pages is None:
+            pages = dict(self.pages.values_list("label", "pdf_index"))
+        index = pages.get(label)
+        if index is not None:
+            return index + 1
+        return int(label) if label.isdigit() else None
+
+    def url_at_page(self, label: str, pages: dict[str, int | None] | None = None) -> str:
+        if not self.url:
+            return ""
+        number = self.pdf_page_number(label, pages) if self.is_pdf else None
+        return f"{self.url}#page={number}" if number else self.url
+
+
+class SourcePage(models.Model):
+    source = models.ForeignKey(Source, models.CASCADE, related_name="pages")
+    label = models.CharField(_("printed page"), max_length=20)
+    # Zero-based index of the page in the PDF file, when the file has been imported.
+    pdf_index = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "label"], name="unique_page_label"),
+        ]
+        ordering = ["source", "pdf_index", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} p.{self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:source_page", args=[self.source.slug, self.label])
+
+    @property
+    def number(self) -> int | None:
+        return int(self.label) if self.label.isdigit() else None
+
+
+class Document(models.Model):
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    title = models.CharField(_("title"), max_length=500)
+    series = models.CharField(_("series"), max_length=300, blank=True)
+    number = models.CharField(_("number in series"), max_length=20, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="ja")
+    disclaimer = models.TextField(_("disclaimer"), blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    text_hash = models.CharField(max_length=64, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:document", args=[self.slug])
+
+    @property
+    def series_label(self) -> str:
+        return f"{self.series} No. {self.number}" if self.number else self.series
+
+
+class Block(models.Model):
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph", _("Paragraph")
+        QUOTE = "quote", _("Quotation")
+        HEADING = "heading", _("Heading")
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARAGRAPH)
+    anchor = models.CharField(max_length=20)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="unique_block_position"),
+            models.UniqueConstraint(fields=["document", "anchor"], name="unique_block_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.slug}#{self.anchor}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+
+class Note(models.Model):
+    document = models.ForeignKey(Document, models.CASCADE, related_name="notes")
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text=_("Markdown"))
+    html = models.TextField(editable=False)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_note_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.slug} note {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.html = render_markdown(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#note-{self.number}"
+
+    @property
+    def anchor(self) -> str:
+        return f"note-{self.number}"
+
+
+class SourcePassage(models.Model):
+    class Provenance(models.TextChoices):
+        ORIGINAL = "original", _("Original text")
+        QUOTED_TRANSLATION = "quoted_translation", _("Translation quoted by a commentary")
+        ANALYST_TRANSLATION = "analyst_translation", _("Analyst's translation")
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="passages")
+    first_page = models.CharField(max_length=20)
+    last_page = models.CharField(max_length=20)
+    text = models.TextField()
+    language = models.CharField(max_length=10)
+    provenance = models.CharField(max_length=30, choices=Provenance.choices)
+    translator = models.CharField(max_length=200, blank=True)
+    # The commentary block that quotes this passage, when it came from one.
+    block = models.OneToOneField(
+        Block, models.SET_NULL, null=True, blank=True, related_name="passage"
+    )
+    original = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="translations"
+    )
+
+    class Meta:
+        ordering = ["source", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.pages_display}"
+
+    @property
+    def pages_display(self) -> str:
+        return format_pages(self.first_page, self.last_page)
+
+
+class CitationQuerySet(models.QuerySet["Citation"]):
+    def of_page(self, page: SourcePage) -> CitationQuerySet:
+        """Citations whose locator covers the page: its label, or a numeric range around it."""
+        covers = Q(first_page=page.label)
+        if page.number is not None:
+            covers |= Q(first_number__lte=page.number, last_number__gte=page.number)
+        return self.filter(covers, source=page.source_id)
+
+
+class Citation(models.Model):
+    class Form(models.TextChoices):
+        FULL = "full", _("Full reference")
+        SHORT = "short", _("Short form")
+
+    note = models.ForeignKey(Note, models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, models.PROTECT, related_name="citations")
+    form = models.CharField(max_length=10, choices=Form.choices)
+    # The locator as printed in the note ("p.20-21", "70-72頁"), and parsed.
+    locator = models.CharField(max_length=50, blank=True)
+    first_page = models.CharField(max_length=20, blank=True)
+    last_page = models.CharField(max_length=20, blank=True)
+    first_number = models.PositiveIntegerField(null=True, blank=True)
+    last_number = models.PositiveIntegerField(null=True, blank=True)
+    passage = models.ForeignKey(
+        SourcePassage, models.SET_NULL, null=True, blank=True, related_name="citations"
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["note", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.note} → {self.source} {self.pages_display}".strip()
+
+    @property
+    def pages_display(self) -> str:
+        return format_pages(self.first_page, self.last_page)
+
+
+class Claim(models.Model):
+    document = models.ForeignKey(Document, models.CASCADE, related_name="claims")
+    block = models.ForeignKey(Block, models.CASCADE, related_name="claims")
+    note = models.ForeignKey(Note, models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["block__position", "end", "note__number"]
+
+    def __str__(self) -> str:
+        return f"{self.document.slug} claim {self.note.number}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.note.number}"
+
+
+def format_pages(first: str, last: str) -> str:
+    """Print a page locator the same way everywhere: p.19, pp.20–21."""
+    if not first:
+        return ""
+    if last and last != first:
+        return f"pp.{first}–{last}"
+    return f"p.{first}"

@@ -1,0 +1,120 @@
+"""Lay out a document for the reader: each block cut into plain text and claims, with its notes.
+
+A constant number of queries whatever the size of the document.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
+
+
+@dataclass
+class CitedPage:
+    citation: Citation
+    passages: list[SourcePassage]
+    page_url: str  # the source page view in this application
+    source_url: str  # the source itself, at that page when it is a PDF
+
+
+@dataclass
+class Segment:
+    text: str
+    claim: Claim | None = None
+    numbers: list[int] = field(default_factory=list)  # markers closing this segment
+
+
+@dataclass
+class ReaderBlock:
+    block: Block
+    segments: list[Segment]
+    notes: list[tuple[Note, list[CitedPage]]]
+
+
+def layout(document: Document) -> list[ReaderBlock]:
+    blocks = list(document.blocks.all())
+    claims = defaultdict(list)
+    for claim in document.claims.select_related("note").order_by("end", "note__number"):
+        claims[claim.block_id].append(claim)
+    notes = {
+        note.pk: note
+        for note in document.notes.prefetch_related(
+            Prefetch("citations", Citation.objects.select_related("source"))
+        )
+    }
+    cited = _cited_pages(notes.values())
+    return [
+        ReaderBlock(
+            block,
+            _segments(block.text, claims[block.pk]),
+            [(notes[claim.note_id], cited[claim.note_id]) for claim in claims[block.pk]],
+        )
+        for block in blocks
+    ]
+
+
+def _segments(text: str, claims: list[Claim]) -> list[Segment]:
+    segments: list[Segment] = []
+    position = 0
+    for claim in claims:
+        previous = segments[-1] if segments else None
+        if previous and previous.claim and (previous.claim.start, previous.claim.end) == (
+            claim.start,
+            claim.end,
+        ):
+            previous.numbers.append(claim.note.number)  # markers side by side: one claim
+            continue
+        start = max(claim.start, position)
+        if start > position:
+            segments.append(Segment(text[position:start]))
+        segments.append(Segment(text[start : claim.end], claim, [claim.note.number]))
+        position = claim.end
+    if position < len(text):
+        segments.append(Segment(text[position:]))
+    return segments
+
+
+def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
+    citations = [citation for note in notes for citation in note.citations.all()]  # type: ignore[attr-defined]
+    source_ids = {citation.source_id for citation in citations}
+    passages = defaultdict(list)
+    for passage in SourcePassage.objects.filter(source__in=source_ids):
+        passages[passage.source_id].append(passage)
+    page_indexes: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for source_id, label, index in SourcePage.objects.filter(
+        source__in=source_ids
+    ).values_list("source_id", "label", "pdf_index"):
+        page_indexes[source_id][label] = index
+    cited: dict[int, list[CitedPage]] = defaultdict(list)
+    for citation in citations:
+        source = citation.source
+        label = citation.first_page
+        cited[citation.note_id].append(
+            CitedPage(
+                citation,
+                [p for p in passages[source.pk] if _overlaps(p, citation)],
+                _page_view_url(source, label),
+                source.url_at_page(label, page_indexes[source.pk]) if label else source.url,
+            )
+        )
+    return cited
+
+
+def _page_view_url(source: Source, label: str) -> str:
+    if not label:
+        return reverse("reader:source", args=[source.slug])
+    return reverse("reader:source_page", args=[source.slug, label])
+
+
+def _overlaps(passage: SourcePassage, citation: Citation) -> bool:
+    if not citation.first_page:
+        return False
+    if passage.first_page.isdigit() and citation.first_number is not None:
+        last = int(passage.last_page) if passage.last_page.isdigit() else int(passage.first_page)
+        return int(passage.first_page) <= (citation.last_number or 0) and last >= citation.first_number
+    return passage.first_page == citation.first_page

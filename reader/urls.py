@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "reader"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("documents/<str:slug>/", views.document, name="document"),
+    path("sources/", views.source_list, name="source_list"),
+    path("sources/<str:slug>/", views.source, name="source"),
+    path("sources/<str:slug>/pages/<str:label>/", views.source_page, name="source_page"),
+]

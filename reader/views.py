@@ -1,0 +1,111 @@
+"""Pages of the reader. Who may see them: everyone when READER_PUBLIC is on (the default), else
+logged-in users only; all are read-only (GET and HEAD)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from .models import Claim, Document, Source, SourcePage
+from .reading import layout
+
+View = Callable[..., HttpResponse]
+
+
+def readable(view: View) -> View:
+    """Serve a reading page to anyone when the reader is public, else to logged-in users."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not settings.READER_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@readable
+def index(request: HttpRequest) -> HttpResponse:
+    documents = Document.objects.all()
+    return render(request, "reader/index.html", {"documents": documents})
+
+
+@readable
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    doc = get_object_or_404(Document, slug=slug)
+    return render(request, "reader/document.html", {"document": doc, "body": _body(doc)})
+
+
+def _body(doc: Document) -> str:
+    # The body changes only with an import or an edit of a cited source: cache it per revision.
+    sources_updated = Source.objects.filter(citations__note__document=doc).aggregate(
+        Max("updated")
+    )["updated__max"]
+    stamp = f"{doc.updated.timestamp()}:{sources_updated.timestamp() if sources_updated else 0}"
+    key = f"reader:body:{doc.pk}:{doc.revision}:{stamp}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        context = {"document": doc, "rows": layout(doc)}
+        body = render_to_string("reader/_document_body.html", context)
+        cache.set(key, body, settings.READER_CACHE_SECONDS)
+    return body
+
+
+@readable
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.all()
+    return render(request, "reader/source_list.html", {"sources": sources})
+
+
+@readable
+def source(request: HttpRequest, slug: str) -> HttpResponse:
+    src = get_object_or_404(Source, slug=slug)
+    citing = _citing_claims(src.citations.all())
+    context = {
+        "source": src,
+        "pages": src.pages.all(),
+        "passages": src.passages.select_related("block__document"),
+        "citing": citing,
+    }
+    return render(request, "reader/source.html", context)
+
+
+@readable
+def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    page = get_object_or_404(SourcePage.objects.select_related("source"), source__slug=slug, label=label)
+    src = page.source
+    citations = src.citations.of_page(page)
+    passages = [p for p in src.passages.select_related("block__document") if _on_page(p, page)]
+    context = {
+        "source": src,
+        "page": page,
+        "pdf_url": src.url_at_page(page.label),
+        "passages": passages,
+        "citing": _citing_claims(citations),
+    }
+    return render(request, "reader/source_page.html", context)
+
+
+def _citing_claims(citations: object) -> list[tuple[Claim, str]]:
+    """Each claim that cites through these citations, with the pages as cited."""
+    pages = {c.note_id: c.pages_display for c in citations}  # type: ignore[attr-defined]
+    claims = Claim.objects.filter(note__in=pages.keys()).select_related("note", "document", "block")
+    return [(claim, pages[claim.note_id]) for claim in claims.order_by("document__title", "note__number")]
+
+
+def _on_page(passage: object, page: SourcePage) -> bool:
+    first, last = passage.first_page, passage.last_page  # type: ignore[attr-defined]
+    if page.number is not None and first.isdigit() and last.isdigit():
+        return int(first) <= page.number <= int(last)
+    return page.label in (first, last)
