@@ -8,6 +8,7 @@ app_name = "reader"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("health/", views.health, name="health"),
     path("documents/<str:slug>/", views.document, name="document"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<str:slug>/", views.source, name="source"),

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -59,7 +60,7 @@ def _body(doc: Document) -> str:
         context = {"document": doc, "rows": layout(doc)}
         body = render_to_string("reader/_document_body.html", context)
         cache.set(key, body, settings.READER_CACHE_SECONDS)
-    return body
+    return mark_safe(body)  # rendered from our own escaped template
 
 
 @readable
@@ -109,3 +110,9 @@ def _on_page(passage: object, page: SourcePage) -> bool:
     if page.number is not None and first.isdigit() and last.isdigit():
         return int(first) <= page.number <= int(last)
     return page.label in (first, last)
+
+
+@require_safe
+def health(request: HttpRequest) -> HttpResponse:
+    """A minimal view for load balancers (and the baseline of bench/reader.py); open to all."""
+    return HttpResponse("ok", content_type="text/plain")
