@@ -43,7 +43,7 @@ def parse_markdown(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
     blocks: list[ParsedBlock] = []
     notes: list[ParsedNote] = []
     disclaimer = ""
-    for line, text in paragraphs(body):
+    for line, text in _split_notes(paragraphs(body)):
         note = NOTE_RE.match(text)
         if note:
             notes.append(ParsedNote(int(note.group(1)), one_line(note.group(2)), line))
@@ -74,6 +74,21 @@ def parse_markdown(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
     return document, finish(document, detect_quotes=False)
 
 
+def _split_notes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Note definitions may follow one another without blank lines between them."""
+    split: list[tuple[int, str]] = []
+    for line, text in paras:
+        if not NOTE_RE.match(text):
+            split.append((line, text))
+            continue
+        for offset, part in enumerate(text.splitlines()):
+            if NOTE_RE.match(part) or not split:
+                split.append((line + offset, part))
+            else:
+                split[-1] = (split[-1][0], f"{split[-1][1]}\n{part}")
+    return split
+
+
 def _front_matter(content: str) -> tuple[dict[str, str], int]:
     lines = content.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -86,6 +101,11 @@ def _front_matter(content: str) -> tuple[dict[str, str], int]:
             if not meta.get("title"):
                 raise CommentaryFormatError("the front matter has no title", line=number)
             return meta, number
+        if not line.strip():
+            raise CommentaryFormatError(
+                f"the front matter is not closed by a --- line before the blank line {number}",
+                line=1,
+            )
         key, separator, value = line.partition(":")
         key = key.strip().lower()
         if not separator or key not in FIELDS:

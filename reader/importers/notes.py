@@ -86,7 +86,8 @@ def _pages(locator: re.Match[str] | None) -> tuple[str, str]:
 
 
 def _title(segment: str) -> str:
-    for pattern in (r"\*([^*]+)\*", r"“([^”]+)”", r"「([^」]+)」", r"『([^』]+)』", r'"([^"]+)"'):
+    # An article's title is quoted, the journal or book it appears in italicised or in 『』.
+    for pattern in (r"“([^”]+)”", r"「([^」]+)」", r'"([^"]+)"', r"\*([^*]+)\*", r"『([^』]+)』"):
         match = re.search(pattern, segment)
         if match:
             return match.group(1).strip().rstrip(",，、")
@@ -146,7 +147,8 @@ def _container(after: str) -> tuple[str, str, str]:
         publisher = publisher_match.group(1) if publisher_match else ""
         return book.group("book"), (book.group("editor") or "").strip(), publisher
     if not _has_cjk(rest):
-        return "", "", ""
+        journal = re.search(r"\*([^*]+)\*", rest)
+        return (journal.group(1).strip() if journal else ""), "", ""
     parts = [part.strip() for part in re.split(r"[、，]", rest) if part.strip()]
     container = parts[0] if parts and not YEAR_RE.search(parts[0]) else ""
     publisher = parts[1] if len(parts) > 2 and not YEAR_RE.search(parts[1]) else ""

@@ -131,6 +131,9 @@ def claim_spans(document: ParsedDocument) -> list[ClaimSpan]:
 
 
 def _sentence_start(text: str, offset: int) -> int:
+    # A marker after the sentence's full stop (English style: "… January.¹") closes that sentence.
+    while offset > 0 and text[offset - 1] in SENTENCE_END + ".”」』)）\"'":
+        offset -= 1
     for position in range(offset - 1, -1, -1):
         ch = text[position]
         if ch in "。．！？" or (ch in ".!?" and text[position + 1 : position + 2] in (" ", "")):

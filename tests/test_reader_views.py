@@ -1,0 +1,166 @@
+"""The reader and source pages, as a reader without an account sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from reader.importers.commentary import import_commentary
+from reader.models import Document
+
+from .generated import write_large_commentary
+
+NDS_PDF = "https://media.defense.gov/2026/Jan/23/2003864773/-1/-1/0/2026-NATIONAL-DEFENSE-STRATEGY.PDF"
+READER = "/documents/npi-commentary-80/"
+
+
+def test_the_index_lists_the_documents(client: Client, seed_document: Document) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert f'href="{READER}"' in response.text
+    assert "第2次トランプ政権の「国家防衛戦略」と韓国" in response.text
+
+
+def test_the_index_says_how_to_import_when_empty(client: Client, db: None) -> None:
+    assert "import_commentary" in client.get("/").text
+
+
+def test_every_claim_links_to_its_note(client: Client, seed_document: Document) -> None:
+    page = client.get(READER).text
+    for number in range(1, 11):
+        assert f'<a class="claim" id="claim-{number}" href="#note-{number}" data-note="{number}">' in page
+        assert f'<article class="note" id="note-{number}" data-note="{number}">' in page
+        assert f'href="#claim-{number}"' in page
+
+
+def note_html(page: str, number: int) -> str:
+    start = page.index(f'<article class="note" id="note-{number}"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_the_note_of_a_page_citation_links_to_the_page_and_opens_the_pdf_there(
+    client: Client, seed_document: Document
+) -> None:
+    note = note_html(client.get(READER).text, 3)
+    assert "National Defense Strategy: Restoring Peace" in note
+    assert '<span class="pages">p.19</span>' in note
+    assert 'href="/sources/national-defense-strategy/pages/19/"' in note
+    assert f'href="{NDS_PDF}#page=19"' in note
+    assert "欧州、中東、そして朝鮮半島においては" in note  # the quoted passage, beside it
+
+
+def test_a_page_range_prints_as_pp_and_opens_at_its_first_page(
+    client: Client, seed_document: Document
+) -> None:
+    note = note_html(client.get(READER).text, 6)
+    assert '<span class="pages">pp.20–21</span>' in note
+    assert f'href="{NDS_PDF}#page=20"' in note
+    assert "こうした〔米韓両国が負う〕責任のバランス" in note  # the passage quoted from pp.20–21
+
+
+def test_the_quotations_are_set_as_quotations(client: Client, seed_document: Document) -> None:
+    page = client.get(READER).text
+    assert page.count('<blockquote class="quotation">') == 2
+    quote = page[page.index('<blockquote class="quotation">') :]
+    assert quote.index("欧州、中東") < quote.index('id="claim-3"') < quote.index("</blockquote>")
+
+
+def test_content_carries_its_language(client: Client, seed_document: Document) -> None:
+    page = client.get(READER).text
+    assert '<div class="text" lang="ja">' in page
+    assert '<span class="source-title" lang="en">National Defense Strategy' in page
+    assert '<html lang="en">' in page
+
+
+def test_the_interface_speaks_japanese(client: Client, seed_document: Document) -> None:
+    page = client.get(READER, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert '<html lang="ja">' in page
+    assert "出典" in page and "Sources" not in page
+
+
+def test_the_language_switch_sets_the_interface_language(client: Client, seed_document: Document) -> None:
+    response = client.post("/i18n/setlang/", {"language": "ja", "next": READER})
+    assert response.status_code == 302 and response["Location"] == READER
+    assert '<html lang="ja">' in client.get(READER).text
+
+
+def test_pages_forbid_inline_scripts(client: Client, seed_document: Document) -> None:
+    response = client.get(READER)
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in response.text and " on" + "click=" not in response.text
+
+
+def test_an_unknown_document_is_a_404(client: Client, db: None) -> None:
+    assert client.get("/documents/nothing/").status_code == 404
+
+
+def test_pages_are_read_only(client: Client, seed_document: Document) -> None:
+    assert client.post(READER).status_code == 405
+
+
+def test_a_private_reader_sends_visitors_to_log_in(
+    client: Client, seed_document: Document, settings: object
+) -> None:
+    settings.READER_PUBLIC = False  # type: ignore[attr-defined]
+    response = client.get(READER)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_source_page_shows_every_claim_that_cites_it(client: Client, seed_document: Document) -> None:
+    page = client.get("/sources/national-defense-strategy/pages/20/").text
+    assert f'href="{READER}#claim-6"' in page and f'href="{READER}#claim-8"' in page
+    assert f'href="{READER}#claim-3"' not in page
+    assert "こうした〔米韓両国が負う〕責任のバランス" in page
+    assert f'href="{NDS_PDF}#page=20"' in page
+
+
+def test_the_source_shows_all_its_claims_and_pages(client: Client, seed_document: Document) -> None:
+    page = client.get("/sources/national-defense-strategy/").text
+    for number in (1, 3, 6, 8):
+        assert f'href="{READER}#claim-{number}"' in page
+    assert 'href="/sources/national-defense-strategy/pages/19/"' in page
+    assert "U.S. Department of War" in page
+
+
+def test_claims_in_other_documents_are_listed_too(
+    client: Client, seed_document: Document, tmp_path: Path
+) -> None:
+    import_commentary(write_large_commentary(tmp_path / "other.txt", copies=2))
+    page = client.get("/sources/national-defense-strategy/pages/19/").text
+    assert f'href="{READER}#claim-3"' in page
+    assert 'href="/documents/other/#claim-13"' in page
+
+
+def test_an_unknown_page_is_a_404(client: Client, seed_document: Document) -> None:
+    assert client.get("/sources/national-defense-strategy/pages/999/").status_code == 404
+    assert client.get("/sources/nothing/").status_code == 404
+
+
+def test_the_health_view_answers(client: Client, db: None) -> None:
+    assert client.get("/health/").text == "ok"
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_reader_issues_as_many_queries_for_a_document_100_times_larger(
+    client: Client, seed_document: Document, tmp_path: Path, cached: bool
+) -> None:
+    large = import_commentary(write_large_commentary(tmp_path / "large.txt", copies=100)).document
+    assert large.notes.count() == 1000 and large.blocks.count() == 1000
+    if cached:
+        client.get(READER), client.get(large.get_absolute_url())
+    seed = count_queries(client, READER)
+    assert seed == count_queries(client, large.get_absolute_url())
+    assert seed <= (2 if cached else 10)
