@@ -63,9 +63,14 @@ def _segments(text: str, claims: list[Claim]) -> list[Segment]:
     position = 0
     for claim in claims:
         previous = segments[-1] if segments else None
-        if previous and previous.claim and (previous.claim.start, previous.claim.end) == (
-            claim.start,
-            claim.end,
+        if (
+            previous
+            and previous.claim
+            and (previous.claim.start, previous.claim.end)
+            == (
+                claim.start,
+                claim.end,
+            )
         ):
             previous.numbers.append(claim.note.number)  # markers side by side: one claim
             continue
@@ -86,9 +91,9 @@ def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
     for passage in SourcePassage.objects.filter(source__in=source_ids):
         passages[passage.source_id].append(passage)
     page_indexes: dict[int, dict[str, int | None]] = defaultdict(dict)
-    for source_id, label, index in SourcePage.objects.filter(
-        source__in=source_ids
-    ).values_list("source_id", "label", "pdf_index"):
+    for source_id, label, index in SourcePage.objects.filter(source__in=source_ids).values_list(
+        "source_id", "label", "pdf_index"
+    ):
         page_indexes[source_id][label] = index
     cited: dict[int, list[CitedPage]] = defaultdict(list)
     for citation in citations:
@@ -116,5 +121,7 @@ def _overlaps(passage: SourcePassage, citation: Citation) -> bool:
         return False
     if passage.first_page.isdigit() and citation.first_number is not None:
         last = int(passage.last_page) if passage.last_page.isdigit() else int(passage.first_page)
-        return int(passage.first_page) <= (citation.last_number or 0) and last >= citation.first_number
+        return (
+            int(passage.first_page) <= (citation.last_number or 0) and last >= citation.first_number
+        )
     return passage.first_page == citation.first_page

@@ -84,7 +84,9 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 
 @readable
 def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    page = get_object_or_404(SourcePage.objects.select_related("source"), source__slug=slug, label=label)
+    page = get_object_or_404(
+        SourcePage.objects.select_related("source"), source__slug=slug, label=label
+    )
     src = page.source
     citations = src.citations.of_page(page)
     passages = [p for p in src.passages.select_related("block__document") if _on_page(p, page)]
@@ -102,7 +104,10 @@ def _citing_claims(citations: object) -> list[tuple[Claim, str]]:
     """Each claim that cites through these citations, with the pages as cited."""
     pages = {c.note_id: c.pages_display for c in citations}  # type: ignore[attr-defined]
     claims = Claim.objects.filter(note__in=pages.keys()).select_related("note", "document", "block")
-    return [(claim, pages[claim.note_id]) for claim in claims.order_by("document__title", "note__number")]
+    return [
+        (claim, pages[claim.note_id])
+        for claim in claims.order_by("document__title", "note__number")
+    ]
 
 
 def _on_page(passage: object, page: SourcePage) -> bool:

@@ -52,11 +52,22 @@ def document_shape(document: Document) -> dict[str, object]:
     return {
         "meta": [
             getattr(document, field)
-            for field in ("title", "series", "number", "author", "affiliation", "date", "language", "disclaimer")
+            for field in (
+                "title",
+                "series",
+                "number",
+                "author",
+                "affiliation",
+                "date",
+                "language",
+                "disclaimer",
+            )
         ],
         "blocks": list(document.blocks.values_list("anchor", "kind", "text")),
         "notes": list(document.notes.values_list("number", "text")),
-        "claims": list(document.claims.values_list("block__anchor", "note__number", "start", "end", "text")),
+        "claims": list(
+            document.claims.values_list("block__anchor", "note__number", "start", "end", "text")
+        ),
         "citations": list(
             Citation.objects.filter(note__document=document).values_list(
                 "note__number", "source__title", "form", "locator", "first_page", "last_page"
@@ -86,8 +97,12 @@ def line_of(text: str, fragment: str) -> int:
         ("公表した¹。", "公表した¹¹。", "公表した¹¹", "marker 11 has no note 11"),
         ("を公表した¹。", "を公表した。", "¹ U.S.", "note 1 has no marker in the text"),
         ("\n\n⁵ U.S.", "\n\n⁴ U.S.", "⁴ U.S.", "note 4 is defined twice (first at line"),
-        ("\n\n¹⁰ 「李在明政権の発足と在韓米軍の戦略的柔軟性」2頁。", "\n\n¹⁰ 『存在しない本』2頁。", "¹⁰ 『存在しない本』",
-         "the short form “『存在しない本』2頁” resolves to no source"),
+        (
+            "\n\n¹⁰ 「李在明政権の発足と在韓米軍の戦略的柔軟性」2頁。",
+            "\n\n¹⁰ 『存在しない本』2頁。",
+            "¹⁰ 『存在しない本』",
+            "the short form “『存在しない本』2頁” resolves to no source",
+        ),
         ("表明済みであり⁴、", "表明済みであり³、", "表明済みであり³", "marker 3 appears twice"),
     ],
 )
@@ -136,7 +151,10 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(
     [
         ("", "the file is empty"),
         ("hello\n\nworld\n", "too short for a commentary"),
-        ("2026年13月40日\n\n「題」\n\n所属\n著者\n\n本文。\n", "line 1: the date “2026年13月40日” is not a real date"),
+        (
+            "2026年13月40日\n\n「題」\n\n所属\n著者\n\n本文。\n",
+            "line 1: the date “2026年13月40日” is not a real date",
+        ),
         ("yesterday\n\n「題」\n\n所属\n著者\n\n本文。\n", "line 1: expected the date"),
     ],
 )
@@ -164,7 +182,11 @@ def test_reimporting_updates_the_document_in_place(tmp_path: Path) -> None:
     assert Document.objects.count() == 1 and Source.objects.count() == 6
 
     revised = import_commentary(
-        write(tmp_path, "npi-commentary-80.txt", seed_with("取り立てて新しくはない", "取り立てて新しいものではない"))
+        write(
+            tmp_path,
+            "npi-commentary-80.txt",
+            seed_with("取り立てて新しくはない", "取り立てて新しいものではない"),
+        )
     )
     assert revised.revised and revised.document.revision == 2
     assert revised.document.pk == first.document.pk
@@ -190,7 +212,9 @@ def test_the_markdown_export_imports_as_the_same_document(tmp_path: Path) -> Non
     assert export_markdown(reimported) == markdown
 
 
-MARKDOWN = FRONT + """
+MARKDOWN = (
+    FRONT
+    + """
 ## Background
 
 The strategy was published in January.[^1] It names model allies.[^2]
@@ -207,6 +231,7 @@ A second paper makes the point again,[^4] and so does a third.[^5]
 [^4]: John Doe, “Alliances Revisited,” *Foreign Affairs*, May 2025, 10-12.
 [^5]: Doe, op. cit., p. 11.
 """
+)
 
 
 def test_it_imports_markdown_with_short_forms(tmp_path: Path) -> None:
@@ -214,13 +239,22 @@ def test_it_imports_markdown_with_short_forms(tmp_path: Path) -> None:
     assert document.title == "Test commentary" and document.language == "en"
     assert document.number == "3" and document.author == "Jane Smith"
     assert document.disclaimer == "※ The views are the author's own."
-    assert list(document.blocks.values_list("kind", flat=True)) == ["heading", "paragraph", "quote", "paragraph"]
+    assert list(document.blocks.values_list("kind", flat=True)) == [
+        "heading",
+        "paragraph",
+        "quote",
+        "paragraph",
+    ]
     citations = {
-        c.note.number: c for c in Citation.objects.filter(note__document=document).select_related("note", "source")
+        c.note.number: c
+        for c in Citation.objects.filter(note__document=document).select_related("note", "source")
     }
     assert citations[2].source == citations[1].source and citations[2].pages_display == "pp.4–5"
     assert citations[3].source == citations[1].source and citations[3].first_page == "19"
-    assert citations[4].source.title == "Alliances Revisited" and citations[4].source.author == "John Doe"
+    assert (
+        citations[4].source.title == "Alliances Revisited"
+        and citations[4].source.author == "John Doe"
+    )
     assert citations[5].source == citations[4].source and citations[5].first_page == "11"
     passage = SourcePassage.objects.get(block__document=document)
     assert passage.provenance == SourcePassage.Provenance.ORIGINAL
@@ -236,8 +270,14 @@ def test_it_imports_markdown_with_short_forms(tmp_path: Path) -> None:
         ("---\ntitle: T\n\nNo closing line.[^1]\n", "line 1: the front matter is not closed"),
         ("---\ncolour: blue\n---\n\nText.\n", "line 2: expected “key: value”"),
         ("---\ntitle: T\ndate: 2026/03/01\n---\n\nText.\n", "line 3: the date “2026/03/01”"),
-        ("---\ntitle: T\n---\n\nText.[^1]\n\nMore.[^2]\n\n[^1]: Note.\n", "line 7: marker 2 has no note 2"),
-        ("---\ntitle: T\n---\n\nText.[^1]\n\n[^1]: Ibid., p.3.\n", "line 7: note 1: “Ibid.” refers to the previous note"),
+        (
+            "---\ntitle: T\n---\n\nText.[^1]\n\nMore.[^2]\n\n[^1]: Note.\n",
+            "line 7: marker 2 has no note 2",
+        ),
+        (
+            "---\ntitle: T\n---\n\nText.[^1]\n\n[^1]: Ibid., p.3.\n",
+            "line 7: note 1: “Ibid.” refers to the previous note",
+        ),
     ],
 )
 def test_it_names_the_line_of_markdown_errors(tmp_path: Path, text: str, message: str) -> None:

@@ -8,12 +8,16 @@ import pytest
 
 from reader.models import Block, Citation, Claim, Document, Source, SourcePage, SourcePassage
 
-NDS_TITLE = "National Defense Strategy: Restoring Peace Through Strength for a New Golden Age of America"
+NDS_TITLE = (
+    "National Defense Strategy: Restoring Peace Through Strength for a New Golden Age of America"
+)
 LEE_TITLE = "李在明政権の発足と在韓米軍の戦略的柔軟性"
 
 
 def citation_of(document: Document, number: int) -> Citation:
-    return Citation.objects.select_related("source").get(note__document=document, note__number=number)
+    return Citation.objects.select_related("source").get(
+        note__document=document, note__number=number
+    )
 
 
 def test_it_reads_the_metadata(seed_document: Document) -> None:
@@ -46,7 +50,9 @@ def test_it_joins_the_sentence_split_by_a_page_break(seed_document: Document) ->
 def test_the_quotations_are_passages_of_the_nds_translated_by_the_author(
     seed_document: Document,
 ) -> None:
-    passages = SourcePassage.objects.filter(block__document=seed_document).order_by("block__position")
+    passages = SourcePassage.objects.filter(block__document=seed_document).order_by(
+        "block__position"
+    )
     assert [(p.first_page, p.last_page) for p in passages] == [("19", "19"), ("20", "21")]
     for passage in passages:
         assert passage.source.title == NDS_TITLE
@@ -68,18 +74,25 @@ def test_it_finds_ten_notes_and_six_sources(seed_document: Document) -> None:
 
 def test_it_renders_note_markdown_to_safe_html(seed_document: Document) -> None:
     note = seed_document.notes.get(number=1)
-    assert "<em lang=\"en\">National Defense Strategy: Restoring Peace" in note.html
-    assert 'href="https://media.defense.gov/2026/Jan/23/2003864773/-1/-1/0/2026-NATIONAL-DEFENSE-STRATEGY.PDF"' in note.html
+    assert '<em lang="en">National Defense Strategy: Restoring Peace' in note.html
+    assert (
+        'href="https://media.defense.gov/2026/Jan/23/2003864773/-1/-1/0/2026-NATIONAL-DEFENSE-STRATEGY.PDF"'
+        in note.html
+    )
     assert 'rel="nofollow noopener noreferrer"' in note.html
     bare = seed_document.notes.get(number=9)
-    assert 'href="https://www.npi.or.jp/research/data/npi_commentary_ishida_20250616.pdf"' in bare.html
+    assert (
+        'href="https://www.npi.or.jp/research/data/npi_commentary_ishida_20250616.pdf"' in bare.html
+    )
 
 
 @pytest.mark.parametrize(
     ("number", "pages"),
     [(3, ("19", "19")), (6, ("20", "21")), (8, ("20", "21"))],
 )
-def test_short_forms_cite_nds_pages(seed_document: Document, number: int, pages: tuple[str, str]) -> None:
+def test_short_forms_cite_nds_pages(
+    seed_document: Document, number: int, pages: tuple[str, str]
+) -> None:
     citation = citation_of(seed_document, number)
     assert citation.form == Citation.Form.SHORT
     assert citation.source.title == NDS_TITLE
@@ -140,7 +153,10 @@ CLAIMS = {
 
 
 def test_each_marker_closes_a_claim_from_its_sentence_start(seed_document: Document) -> None:
-    claims = {c.note.number: c for c in Claim.objects.filter(document=seed_document).select_related("note", "block")}
+    claims = {
+        c.note.number: c
+        for c in Claim.objects.filter(document=seed_document).select_related("note", "block")
+    }
     assert sorted(claims) == list(range(1, 11))
     for number in (1, 2, 3, 4):
         assert claims[number].text == CLAIMS[number]
@@ -151,7 +167,9 @@ def test_each_marker_closes_a_claim_from_its_sentence_start(seed_document: Docum
     assert claims[6].text.endswith("役割分担が明示された点が注目される")
 
 
-def test_a_claim_after_a_marker_in_the_same_sentence_starts_after_it(seed_document: Document) -> None:
+def test_a_claim_after_a_marker_in_the_same_sentence_starts_after_it(
+    seed_document: Document,
+) -> None:
     claims = {c.note.number: c for c in seed_document.claims.select_related("note")}
     # ⁴ closes a clause (…表明済みであり⁴、); the next sentence holds ⁵.
     assert claims[5].text.startswith("事実、国家防衛戦略の発表直後に")

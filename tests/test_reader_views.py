@@ -14,7 +14,9 @@ from reader.models import Document
 
 from .generated import write_large_commentary
 
-NDS_PDF = "https://media.defense.gov/2026/Jan/23/2003864773/-1/-1/0/2026-NATIONAL-DEFENSE-STRATEGY.PDF"
+NDS_PDF = (
+    "https://media.defense.gov/2026/Jan/23/2003864773/-1/-1/0/2026-NATIONAL-DEFENSE-STRATEGY.PDF"
+)
 READER = "/documents/npi-commentary-80/"
 
 
@@ -32,7 +34,10 @@ def test_the_index_says_how_to_import_when_empty(client: Client, db: None) -> No
 def test_every_claim_links_to_its_note(client: Client, seed_document: Document) -> None:
     page = client.get(READER).text
     for number in range(1, 11):
-        assert f'<a class="claim" id="claim-{number}" href="#note-{number}" data-note="{number}">' in page
+        assert (
+            f'<a class="claim" id="claim-{number}" href="#note-{number}" data-note="{number}">'
+            in page
+        )
         assert f'<article class="note" id="note-{number}" data-note="{number}">' in page
         assert f'href="#claim-{number}"' in page
 
@@ -82,7 +87,9 @@ def test_the_interface_speaks_japanese(client: Client, seed_document: Document) 
     assert "出典" in page and "Sources" not in page
 
 
-def test_the_language_switch_sets_the_interface_language(client: Client, seed_document: Document) -> None:
+def test_the_language_switch_sets_the_interface_language(
+    client: Client, seed_document: Document
+) -> None:
     response = client.post("/i18n/setlang/", {"language": "ja", "next": READER})
     assert response.status_code == 302 and response["Location"] == READER
     assert '<html lang="ja">' in client.get(READER).text
@@ -113,7 +120,9 @@ def test_a_private_reader_sends_visitors_to_log_in(
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_the_source_page_shows_every_claim_that_cites_it(client: Client, seed_document: Document) -> None:
+def test_the_source_page_shows_every_claim_that_cites_it(
+    client: Client, seed_document: Document
+) -> None:
     page = client.get("/sources/national-defense-strategy/pages/20/").text
     assert f'href="{READER}#claim-6"' in page and f'href="{READER}#claim-8"' in page
     assert f'href="{READER}#claim-3"' not in page

@@ -30,7 +30,14 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 
 def test_production_settings_pass_the_deployment_checklist() -> None:
-    result = manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY="x" * 30 + "-7Hq!p2Zr9vL0mN4bC6dE8fG1hJ3kS5tU")
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 30 + "-7Hq!p2Zr9vL0mN4bC6dE8fG1hJ3kS5tU",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

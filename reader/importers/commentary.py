@@ -51,7 +51,9 @@ def read_commentary(path: Path) -> str:
     return content
 
 
-def parse_commentary(content: str, fmt: str | None = None) -> tuple[ParsedDocument, list[ClaimSpan]]:
+def parse_commentary(
+    content: str, fmt: str | None = None
+) -> tuple[ParsedDocument, list[ClaimSpan]]:
     if fmt is None:
         fmt = "markdown" if looks_like_markdown(content) else "text"
     if fmt not in FORMATS:
@@ -158,7 +160,9 @@ def _store_notes(document: Document, parsed: ParsedDocument) -> dict[int, Note]:
     numbers = {note.number for note in parsed.notes}
     document.notes.exclude(number__in=numbers).delete()
     for parsed_note in parsed.notes:
-        note = existing.get(parsed_note.number) or Note(document=document, number=parsed_note.number)
+        note = existing.get(parsed_note.number) or Note(
+            document=document, number=parsed_note.number
+        )
         if note.text != parsed_note.text or not note.pk:
             note.text = parsed_note.text
             note.save()

@@ -130,7 +130,7 @@ def _full_reference(segment: str, title: str, document_author: str) -> SourceRef
 
 
 def _author(before: str, document_author: str) -> str:
-    text = before.strip().rstrip("*“「『\"").strip().rstrip(",，、").strip()
+    text = before.strip().rstrip('*“「『"').strip().rstrip(",，、").strip()
     # "この点については例えば、拙稿" names the author in its last clause.
     text = re.split(r"[、，]", text)[-1].strip()
     if text in SELF_REFERENCE:
@@ -140,7 +140,7 @@ def _author(before: str, document_author: str) -> str:
 
 def _container(after: str) -> tuple[str, str, str]:
     """Return (container, editor, publisher) from what follows the title."""
-    rest = after.lstrip("*”」』\"").strip().lstrip(",，、").strip()
+    rest = after.lstrip('*”」』"').strip().lstrip(",，、").strip()
     book = re.search(r"(?:(?P<editor>[^、，,『]+?)編)?『(?P<book>[^』]+)』", rest)
     publisher_match = re.search(r"[（(]([^、，,）)]+)[、，,]", rest)
     if book:

@@ -11,7 +11,9 @@ from .parsed import CommentaryFormatError, Marker, ParsedBlock, ParsedDocument
 SENTENCE_END = "。．！？!?"
 # A paragraph ending in one of these is complete; anything else was cut by a page break.
 PARAGRAPH_END = SENTENCE_END + ".」』”）):：…"
-LEAD_IN_RE = re.compile(r"次のように|以下のように|次の一節|次のとおり|次の通り|as follows|[:：]\s*$")
+LEAD_IN_RE = re.compile(
+    r"次のように|以下のように|次の一節|次のとおり|次の通り|as follows|[:：]\s*$"
+)
 CLAIM_LEADING = " \t\n、，,"
 
 
@@ -72,9 +74,7 @@ def join_page_breaks(blocks: list[ParsedBlock]) -> list[ParsedBlock]:
             separator = " " if _latin(previous.text[-1:]) and _latin(block.text[:1]) else ""
             offset = len(previous.text) + len(separator)
             previous.text += separator + block.text
-            previous.markers += [
-                Marker(m.number, m.offset + offset, m.line) for m in block.markers
-            ]
+            previous.markers += [Marker(m.number, m.offset + offset, m.line) for m in block.markers]
         else:
             joined.append(block)
     return joined
@@ -124,7 +124,9 @@ def claim_spans(document: ParsedDocument) -> list[ClaimSpan]:
                 while start < marker.offset and block.text[start] in CLAIM_LEADING:
                     start += 1
             spans.append(
-                ClaimSpan(index, marker.number, start, marker.offset, block.text[start : marker.offset])
+                ClaimSpan(
+                    index, marker.number, start, marker.offset, block.text[start : marker.offset]
+                )
             )
             previous_end, previous_start = marker.offset, start
     return spans
