@@ -240,6 +240,9 @@ class Citation(models.Model):
     def __str__(self) -> str:
         return f"{self.note} → {self.source} {self.pages_display}".strip()
 
+    def get_absolute_url(self) -> str:
+        return self.note.get_absolute_url()
+
     @property
     def pages_display(self) -> str:
         return format_pages(self.first_page, self.last_page)
@@ -274,3 +277,38 @@ def format_pages(first: str, last: str) -> str:
     if last and last != first:
         return f"pp.{first}–{last}"
     return f"p.{first}"
+
+
+class SearchEntry(models.Model):
+    """One searchable passage: a block or note of a document, a source passage or a source page.
+
+    `terms` holds the text's search terms (reader.search.terms); the full-text index over them is
+    database-specific (a tsvector with a GIN index on PostgreSQL, an FTS5 table on SQLite) and is
+    created by migration 0002.
+    """
+
+    class Kind(models.TextChoices):
+        BLOCK = "block", _("Commentary paragraph")
+        NOTE = "note", _("Note")
+        PASSAGE = "passage", _("Source passage")
+        PAGE = "page", _("Source page")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    document = models.ForeignKey(Document, models.CASCADE, null=True, related_name="+")
+    source = models.ForeignKey(Source, models.CASCADE, null=True, related_name="+")
+    source_page = models.ForeignKey(SourcePage, models.CASCADE, null=True, related_name="+")
+    block = models.ForeignKey(Block, models.CASCADE, null=True, related_name="+")
+    note = models.ForeignKey(Note, models.CASCADE, null=True, related_name="+")
+    passage = models.ForeignKey(SourcePassage, models.CASCADE, null=True, related_name="+")
+    language = models.CharField(max_length=10)
+    text = models.TextField()
+    # The text folded as queries are (reader.search.terms.squeeze): the exact check on each hit.
+    folded = models.TextField()
+    terms = models.TextField()
+    url = models.CharField(max_length=500)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.url}"

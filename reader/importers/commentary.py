@@ -19,6 +19,7 @@ from reader.models import (
     SourcePage,
     SourcePassage,
 )
+from reader.search import reindex_document, reindex_source
 
 from .markdown import looks_like_markdown, parse_markdown
 from .parsed import CommentaryFormatError, ParsedDocument, SourceRef
@@ -123,6 +124,9 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
         for citation in note.citations
     )
     _store_cited_pages(parsed, sources)
+    reindex_document(document)
+    for source in sources.values():
+        reindex_source(source)
     return ImportResult(document, created, revised)
 
 

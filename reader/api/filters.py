@@ -1,0 +1,104 @@
+"""Filters of the read API. An unknown document, source or page is a 400 naming the parameter."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+
+from reader.models import Citation, Document, SearchEntry, Source, SourcePage
+
+
+def document_filter(field_name: str, **kwargs: object) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Document.objects.all(),
+        error_messages={"invalid_choice": "No document has the slug “%(value)s”."},
+        help_text="A document's slug.",
+        **kwargs,
+    )
+
+
+def source_filter(field_name: str, **kwargs: object) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Source.objects.all(),
+        error_messages={"invalid_choice": "No source has the slug “%(value)s”."},
+        help_text="A source's slug.",
+        **kwargs,
+    )
+
+
+class SourcePageFilterSet(django_filters.FilterSet):
+    """`source_page` is a printed page label, of the source named by `source`."""
+
+    source_page = django_filters.CharFilter(
+        method="filter_source_page", help_text="A printed page label of `source` (needs `source`)."
+    )
+
+    def page(self, label: str) -> SourcePage:
+        source = self.form.cleaned_data.get("source")
+        if source is None:
+            raise ValidationError(
+                {"source_page": ["source_page needs source: pages are labelled per source."]}
+            )
+        page = source.pages.filter(label=label).first()
+        if page is None:
+            raise ValidationError(
+                {"source_page": [f"The source “{source.slug}” has no page “{label}”."]}
+            )
+        return page
+
+
+class DocumentFilter(django_filters.FilterSet):
+    class Meta:
+        model = Document
+        fields = ["language"]
+
+
+class SourceFilter(django_filters.FilterSet):
+    document = document_filter("citations__note__document", distinct=True)
+
+    class Meta:
+        model = Source
+        fields = ["language", "kind", "document"]
+
+
+class NoteFilter(SourcePageFilterSet):
+    document = document_filter("document")
+    source = source_filter("citations__source", distinct=True)
+    number = django_filters.NumberFilter(min_value=1)
+    language = django_filters.CharFilter(field_name="document__language")
+
+    def filter_source_page(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        citations = Citation.objects.of_page(self.page(value))
+        return queryset.filter(citations__in=citations).distinct()
+
+
+class CitationFilter(SourcePageFilterSet):
+    document = document_filter("note__document")
+    source = source_filter("source")
+    note = django_filters.NumberFilter(field_name="note__number", min_value=1)
+    language = django_filters.CharFilter(field_name="note__document__language")
+    form = django_filters.ChoiceFilter(choices=Citation.Form.choices)
+
+    def filter_source_page(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=Citation.objects.of_page(self.page(value)))
+
+
+class PassageFilter(SourcePageFilterSet):
+    """Filters of the passage search, applied inside the search query itself."""
+
+    q = django_filters.CharFilter(method="keep", required=True, help_text="What to search for.")
+    kind = django_filters.ChoiceFilter(choices=SearchEntry.Kind.choices, method="keep")
+    document = document_filter("document", method="keep")
+    source = source_filter("source", method="keep")
+
+    def keep(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        return queryset
+
+    def filter_source_page(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        self.form.cleaned_data["source_page_object"] = self.page(value)
+        return queryset

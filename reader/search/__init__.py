@@ -1,0 +1,225 @@
+"""Passage search: one interface over PostgreSQL's tsvector and SQLite's FTS5.
+
+Both index the same terms (reader.search.terms) and run the same query, a phrase of terms, then keep
+only the rows whose folded text contains the folded query; so the same query gives the same hits on
+both databases, and nothing that does not contain the query.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from reader.models import Document, SearchEntry, Source, SourcePage, SourcePassage
+
+from .terms import MAX_QUERY_LENGTH, Term, contains, fold, index_terms, query_terms, squeeze
+
+__all__ = ["Hit", "SearchQueryError", "contains", "reindex_document", "reindex_source", "search"]
+
+
+class SearchQueryError(ValueError):
+    pass
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    score: float
+    query: str
+
+    @property
+    def snippet(self) -> str:
+        return snippet(self.entry.text, self.query)
+
+
+@dataclass
+class Filters:
+    kind: str | None = None
+    document_id: int | None = None
+    source_id: int | None = None
+    source_page_id: int | None = None
+
+    def sql(self) -> tuple[str, list[object]]:
+        clauses, params = [], []
+        for column, value in (
+            ("kind", self.kind),
+            ("document_id", self.document_id),
+            ("source_id", self.source_id),
+            ("source_page_id", self.source_page_id),
+        ):
+            if value is not None:
+                clauses.append(f"e.{column} = %s")
+                params.append(value)
+        return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def search(
+    query: str, filters: Filters | None = None, *, offset: int = 0, limit: int = 20
+) -> list[Hit]:
+    """Hits for the query, best first; raises SearchQueryError for a query with nothing to find."""
+    terms = _checked_terms(query)
+    filters = filters or Filters()
+    where, params = filters.sql()
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT e.id, ts_rank(e.vector, q) AS score "
+            "FROM reader_searchentry e, to_tsquery('simple', %s) q "
+            f"WHERE e.vector @@ q AND strpos(e.folded, %s) > 0{where} "
+            "ORDER BY score DESC, e.id LIMIT %s OFFSET %s"
+        )
+        arguments = [_tsquery(terms), squeeze(query), *params, limit, offset]
+    else:
+        sql = (
+            "SELECT e.id, -bm25(reader_search_fts) AS score "
+            "FROM reader_search_fts JOIN reader_searchentry e ON e.id = reader_search_fts.rowid "
+            f"WHERE reader_search_fts MATCH %s AND instr(e.folded, %s) > 0{where} "
+            "ORDER BY bm25(reader_search_fts), e.id LIMIT %s OFFSET %s"
+        )
+        arguments = [_fts5_query(terms), squeeze(query), *params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        ranked = cursor.fetchall()
+    entries = SearchEntry.objects.in_bulk([pk for pk, _ in ranked])
+    return [Hit(entries[pk], float(score), query) for pk, score in ranked]
+
+
+def scan(query: str, filters: Filters | None = None) -> list[int]:
+    """Every entry whose folded text contains the query, by reading them all (no index)."""
+    _checked_terms(query)
+    where, params = (filters or Filters()).sql()
+    function = "strpos" if connection.vendor == "postgresql" else "instr"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.id FROM reader_searchentry e WHERE {function}(e.folded, %s) > 0{where} "
+            "ORDER BY e.id",
+            [squeeze(query), *params],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _checked_terms(query: str) -> list[Term]:
+    if len(query) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+    terms = query_terms(query)
+    if not terms:
+        raise SearchQueryError(
+            "the query has no letters, digits or Japanese characters to search for"
+        )
+    return terms
+
+
+def _tsquery(terms: list[Term]) -> str:
+    return " <-> ".join(f"'{term.text}'" + (":*" if term.prefix else "") for term in terms)
+
+
+def _fts5_query(terms: list[Term]) -> str:
+    phrase = '"' + " ".join(term.text for term in terms) + '"'
+    return phrase + ("*" if terms[-1].prefix else "")
+
+
+def snippet(text: str, query: str, *, width: int = 60) -> str:
+    """The text around the first hit, HTML-escaped, every hit in <mark>."""
+    folded, origin = _folded_with_origin(text)
+    needle = squeeze(query)
+    spans = []
+    start = folded.find(needle)
+    while start >= 0 and needle:
+        spans.append((origin[start], origin[start + len(needle) - 1] + 1))
+        start = folded.find(needle, start + len(needle))
+    if not spans:
+        return html.escape(text[: width * 2])
+    window_start = max(0, spans[0][0] - width)
+    window_end = min(len(text), spans[0][1] + width)
+    out, position = [], window_start
+    for begin, end in spans:
+        if begin < position or end > window_end:
+            continue
+        out += [
+            html.escape(text[position:begin]),
+            "<mark>",
+            html.escape(text[begin:end]),
+            "</mark>",
+        ]
+        position = end
+    out.append(html.escape(text[position:window_end]))
+    prefix = "…" if window_start > 0 else ""
+    suffix = "…" if window_end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _folded_with_origin(text: str) -> tuple[str, list[int]]:
+    """Fold the text as squeeze() does, remembering for each folded character where it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        if ch.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                origin.append(index)
+            continue
+        for folded_ch in fold(ch):
+            chars.append(folded_ch)
+            origin.append(index)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), origin
+
+
+def _entry(kind: str, text: str, url: str, language: str, **links: object) -> SearchEntry:
+    return SearchEntry(
+        kind=kind,
+        text=text,
+        folded=squeeze(text),
+        terms=index_terms(text),
+        url=url,
+        language=language,
+        **links,
+    )
+
+
+def reindex_document(document: Document) -> None:
+    """Replace the entries of a document's blocks and notes (inside the import's transaction)."""
+    SearchEntry.objects.filter(document=document).delete()
+    entries = [
+        _entry(SearchEntry.Kind.BLOCK, block.text, block.get_absolute_url(), document.language,
+               document=document, block=block)
+        for block in document.blocks.all()
+    ]  # fmt: skip
+    entries += [
+        _entry(SearchEntry.Kind.NOTE, note.text, note.get_absolute_url(), document.language,
+               document=document, note=note)
+        for note in document.notes.all()
+    ]  # fmt: skip
+    SearchEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def reindex_source(source: Source) -> None:
+    """Replace the entries of a source's passages and pages."""
+    SearchEntry.objects.filter(source=source).delete()
+    SearchEntry.objects.bulk_create(_source_entries(source), batch_size=500)
+
+
+def _source_entries(source: Source) -> Iterable[SearchEntry]:
+    pages = {page.label: page for page in source.pages.all()}
+    for passage in source.passages.all():
+        page = pages.get(passage.first_page)
+        yield _entry(
+            SearchEntry.Kind.PASSAGE, passage.text, _passage_url(source, passage), passage.language,
+            source=source, source_page=page, passage=passage,
+        )  # fmt: skip
+    for page in pages.values():
+        if page.text.strip():
+            yield _entry(
+                SearchEntry.Kind.PAGE, page.text, page.get_absolute_url(), source.language,
+                source=source, source_page=page,
+            )  # fmt: skip
+
+
+def _passage_url(source: Source, passage: SourcePassage) -> str:
+    if passage.first_page:
+        return SourcePage(source=source, label=passage.first_page).get_absolute_url()
+    return source.get_absolute_url()
