@@ -177,6 +177,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "reader.models.Source.Kind",
+        "BlockKindEnum": "reader.models.Block.Kind",
+        "PassageKindEnum": "reader.models.SearchEntry.Kind",
+    },
 }
 
 # Cross-origin requests are refused unless origins are listed here.

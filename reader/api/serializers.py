@@ -240,11 +240,11 @@ class SourcePageSerializer(SourcePageListSerializer):
 class PassageHitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="entry.pk")
     kind = serializers.CharField(source="entry.kind")
-    document = serializers.SlugRelatedField(
-        source="entry.document", slug_field="slug", read_only=True
+    document = serializers.CharField(source="entry.document.slug", default=None, allow_null=True)
+    source = serializers.CharField(source="entry.source.slug", default=None, allow_null=True)
+    source_page = serializers.CharField(
+        source="entry.source_page.label", default=None, allow_null=True
     )
-    source = serializers.SlugRelatedField(source="entry.source", slug_field="slug", read_only=True)
-    source_page = serializers.CharField(source="entry.source_page.label", default=None)
     language = serializers.CharField(source="entry.language")
     text = serializers.CharField(source="entry.text")
     snippet = serializers.CharField(help_text="HTML-escaped text around the hits, hits in <mark>.")

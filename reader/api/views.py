@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reader.models import Citation, Document, Note, Source, SourcePage
+from reader.models import Citation, Document, Note, SearchEntry, Source, SourcePage
 from reader.search import Filters, SearchQueryError, search
 from reader.views import _citing_claims, _on_page
 
@@ -145,7 +145,13 @@ class PassageSearchView(APIView):
 
     @extend_schema(
         parameters=[
-            filters.PassageFilter,
+            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="What to find."),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=SearchEntry.Kind.values),
+            OpenApiParameter("document", OpenApiTypes.STR, description="A document's slug."),
+            OpenApiParameter("source", OpenApiTypes.STR, description="A source's slug."),
+            OpenApiParameter(
+                "source_page", OpenApiTypes.STR, description="A page label of `source`."
+            ),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="The `next` link's cursor."),
         ],
         responses=inline_serializer(

@@ -82,7 +82,9 @@ def search(
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         ranked = cursor.fetchall()
-    entries = SearchEntry.objects.in_bulk([pk for pk, _ in ranked])
+    entries = SearchEntry.objects.select_related("document", "source", "source_page").in_bulk(
+        [pk for pk, _ in ranked]
+    )
     return [Hit(entries[pk], float(score), query) for pk, score in ranked]
 
 
