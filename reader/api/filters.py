@@ -99,6 +99,8 @@ class PassageFilter(SourcePageFilterSet):
     def keep(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
         return queryset
 
+    source_page_object: SourcePage | None = None
+
     def filter_source_page(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        self.form.cleaned_data["source_page_object"] = self.page(value)
+        self.source_page_object = self.page(value)
         return queryset

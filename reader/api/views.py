@@ -12,7 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +35,7 @@ from .serializers import (
     SourceSerializer,
 )
 
+INVALID_CURSOR = "Invalid cursor: use the `next` link as given."
 NOTES = Note.objects.select_related("document").prefetch_related(
     Prefetch("citations", Citation.objects.select_related("source", "note__document"))
 )
@@ -45,6 +46,12 @@ class ById(CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:  # DRF answers 404; a malformed parameter is a 400
+            raise ValidationError({"cursor": [INVALID_CURSOR]}) from error
 
 
 class BySlug(ById):
@@ -168,7 +175,7 @@ class PassageSearchView(APIView):
             raise ValidationError(filterset.errors)
         filterset.qs  # noqa: B018 - runs the filter methods, which check source_page
         data: dict[str, Any] = filterset.form.cleaned_data
-        page = data.get("source_page_object")
+        page = filterset.source_page_object
         criteria = Filters(
             kind=data.get("kind") or None,
             document_id=data["document"].pk if data.get("document") else None,

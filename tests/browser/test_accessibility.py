@@ -1,0 +1,59 @@
+"""axe-core finds no accessibility violation on the pages of the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext
+from pytest_django.live_server_helper import LiveServer
+
+from reader.models import Document
+
+from .conftest import NARROW, WIDE
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+PAGES = {
+    "index": "/",
+    "reader": "/documents/npi-commentary-80/",
+    "source": "/sources/national-defense-strategy/",
+    "source page": "/sources/national-defense-strategy/pages/19/",
+}
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_axe_finds_no_violation_on_the_page(
+    path: str,
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+) -> None:
+    # axe is injected by page.evaluate; bypass_csp keeps the site's policy from getting in its way.
+    page = new_context(viewport=WIDE, bypass_csp=True).new_page()
+    response = page.goto(live_server.url + path)
+    assert response is not None and response.ok, path
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_finds_no_violation_on_the_reader_in_a_narrow_window(
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+) -> None:
+    page = new_context(viewport=NARROW, bypass_csp=True).new_page()
+    page.goto(live_server.url + PAGES["reader"])
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
