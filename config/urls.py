@@ -10,3 +10,6 @@ urlpatterns = [
     path("api/", include(("reader.api.urls", "api"))),
     path("", include("reader.urls")),
 ]
+
+handler404 = "reader.views.not_found"
+handler500 = "reader.views.server_error"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # Scripts and styles come only from our own static files: no inline code, no eval.
 POLICY = "; ".join(
@@ -27,3 +27,17 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse parameters holding NUL characters, which no database text column can store."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                body = {"detail": f"{name}: NUL characters are not allowed.", "field": name}
+                return JsonResponse({**body, "status": 400}, status=400)
+        return self.get_response(request)

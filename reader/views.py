@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from .models import Claim, Document, Source, SourcePage
@@ -121,3 +122,17 @@ def _on_page(passage: object, page: SourcePage) -> bool:
 def health(request: HttpRequest) -> HttpResponse:
     """A minimal view for load balancers (and the baseline of bench/reader.py); open to all."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 404 for every URL: JSON under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "field": None, "status": 404}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = {"detail": "Server error: it has been logged.", "field": None, "status": 500}
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

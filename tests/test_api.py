@@ -217,3 +217,9 @@ def test_the_documentation_page_serves_its_assets_locally(client: Client, db: No
     assert response.status_code == 200
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in response.text
     assert "<script>" not in response.text
+
+
+def test_a_nul_character_in_a_parameter_is_a_400(client: Client, seed_document: Document) -> None:
+    data = get(client, "/api/passages/", status=400, q="韓\x00国")
+    assert data["field"] == "q" and "NUL" in data["detail"]
+    assert get(client, "/api/notes/", status=400, language="\x00")["field"] == "language"

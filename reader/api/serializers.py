@@ -96,6 +96,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class DocumentListSerializer(serializers.ModelSerializer):
     url = AbsoluteURLField()
+    slug = serializers.CharField(read_only=True, help_text="May hold non-ASCII letters.")
 
     class Meta:
         model = Document
@@ -179,6 +180,7 @@ class SourcePageListSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     url = AbsoluteURLField()
+    slug = serializers.CharField(read_only=True, help_text="May hold non-ASCII letters (李在明…).")
     source_url = serializers.CharField(source="url", read_only=True, help_text="The work itself.")
 
     class Meta:
