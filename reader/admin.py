@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.timezone import now
 
 from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
 
@@ -37,6 +41,12 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "language"]
     search_fields = ["title", "author", "slug"]
     inlines = [SourcePageInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The reader caches pages per document revision and update time: refresh the documents
+        # that cite this source, so that they show the edit.
+        Document.objects.filter(notes__citations__source=form.instance).update(updated=now())
 
 
 @admin.register(SourcePassage)

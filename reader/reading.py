@@ -88,7 +88,7 @@ def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
     citations = [citation for note in notes for citation in note.citations.all()]  # type: ignore[attr-defined]
     source_ids = {citation.source_id for citation in citations}
     passages = defaultdict(list)
-    for passage in SourcePassage.objects.filter(source__in=source_ids):
+    for passage in SourcePassage.objects.filter(source__in=source_ids).select_related("block"):
         passages[passage.source_id].append(passage)
     page_indexes: dict[int, dict[str, int | None]] = defaultdict(dict)
     for source_id, label, index in SourcePage.objects.filter(source__in=source_ids).values_list(
@@ -102,12 +102,26 @@ def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
         cited[citation.note_id].append(
             CitedPage(
                 citation,
-                [p for p in passages[source.pk] if _overlaps(p, citation)],
+                _shown_passages(citation, passages[source.pk]),
                 _page_view_url(source, label),
                 source.url_at_page(label, page_indexes[source.pk]) if label else source.url,
             )
         )
     return cited
+
+
+def _shown_passages(citation: Citation, passages: list[SourcePassage]) -> list[SourcePassage]:
+    """The passage this citation closes; else the source's own text (or an analyst's translation)
+    on the cited pages; else one quotation of those pages by the same document."""
+    if citation.passage_id:
+        return [p for p in passages if p.pk == citation.passage_id]
+    overlapping = [p for p in passages if _overlaps(p, citation)]
+    own = [p for p in overlapping if p.block_id is None]
+    if own:
+        return own
+    document_id = citation.note.document_id
+    quoted = [p for p in overlapping if p.block and p.block.document_id == document_id]
+    return quoted[:1]
 
 
 def _page_view_url(source: Source, label: str) -> str:

@@ -9,10 +9,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views import defaults
@@ -45,23 +46,47 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @readable
 def document(request: HttpRequest, slug: str) -> HttpResponse:
+    stamp = Document.objects.filter(slug=slug).values_list("pk", "revision", "updated").first()
+    if stamp is None:
+        raise Http404("No document has this slug.")
+    key = f"reader:{stamp[0]}:{stamp[1]}:{stamp[2].timestamp()}:{get_language()}"
+    if request.user.is_authenticated:
+        return _render_document(request, slug, key)
+    # Every anonymous reader gets the same page for a revision and language: serve it whole.
+    content = cache.get(f"{key}:page")
+    if content is None:
+        content = _render_document(request, slug, key).content
+        cache.set(f"{key}:page", content, settings.READER_CACHE_SECONDS)
+    response = HttpResponse(content)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     doc = get_object_or_404(Document, slug=slug)
-    return render(request, "reader/document.html", {"document": doc, "body": _body(doc)})
-
-
-def _body(doc: Document) -> str:
-    # The body changes only with an import or an edit of a cited source: cache it per revision.
-    sources_updated = Source.objects.filter(citations__note__document=doc).aggregate(
-        Max("updated")
-    )["updated__max"]
-    stamp = f"{doc.updated.timestamp()}:{sources_updated.timestamp() if sources_updated else 0}"
-    key = f"reader:body:{doc.pk}:{doc.revision}:{stamp}:{get_language()}"
-    body = cache.get(key)
+    body = cache.get(f"{key}:body")
     if body is None:
-        context = {"document": doc, "rows": layout(doc)}
-        body = render_to_string("reader/_document_body.html", context)
-        cache.set(key, body, settings.READER_CACHE_SECONDS)
-    return mark_safe(body)  # rendered from our own escaped template
+        body = render_to_string(
+            "reader/_document_body.html", {"document": doc, "rows": layout(doc)}
+        )
+        cache.set(f"{key}:body", body, settings.READER_CACHE_SECONDS)
+    context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
+    return render(request, "reader/document.html", context)
+
+
+@require_safe
+def switch_language(request: HttpRequest, code: str) -> HttpResponse:
+    """Set the interface language and go back; a plain link, so that pages need no form."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax"
+    )
+    return response
 
 
 @readable
