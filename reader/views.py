@@ -3,6 +3,7 @@ logged-in users only; all are read-only (GET and HEAD)."""
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from functools import wraps
 
@@ -52,13 +53,20 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
     key = f"reader:{stamp[0]}:{stamp[1]}:{stamp[2].timestamp()}:{get_language()}"
     if request.user.is_authenticated:
         return _render_document(request, slug, key)
-    # Every anonymous reader gets the same page for a revision and language: serve it whole.
-    content = cache.get(f"{key}:page")
+    # Every anonymous reader gets the same page for a revision and language: serve it whole,
+    # compressed once for the browsers that accept gzip (all of them).
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    page_key = f"{key}:page:{'gzip' if gzipped else 'identity'}"
+    content = cache.get(page_key)
     if content is None:
         content = _render_document(request, slug, key).content
-        cache.set(f"{key}:page", content, settings.READER_CACHE_SECONDS)
+        if gzipped:
+            content = gzip.compress(content, compresslevel=6)
+        cache.set(page_key, content, settings.READER_CACHE_SECONDS)
     response = HttpResponse(content)
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Language", "Accept-Encoding", "Cookie"])
     return response
 
 

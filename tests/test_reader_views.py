@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from reader.importers.commentary import import_commentary
 from reader.models import Document
 
+from .conftest import SEED
 from .generated import write_large_commentary
 
 NDS_PDF = (
@@ -90,9 +92,51 @@ def test_the_interface_speaks_japanese(client: Client, seed_document: Document) 
 def test_the_language_switch_sets_the_interface_language(
     client: Client, seed_document: Document
 ) -> None:
-    response = client.post("/i18n/setlang/", {"language": "ja", "next": READER})
+    page = client.get(READER).text
+    assert f'href="/language/ja/?next={READER}"' in page
+    response = client.get("/language/ja/", {"next": READER})
     assert response.status_code == 302 and response["Location"] == READER
     assert '<html lang="ja">' in client.get(READER).text
+    client.get("/language/en/", {"next": READER})
+    assert '<html lang="en">' in client.get(READER).text
+
+
+def test_the_language_switch_stays_on_this_site(client: Client, db: None) -> None:
+    response = client.get("/language/ja/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.get("/language/xx/").status_code == 404
+
+
+def test_anonymous_pages_set_no_cookie_and_are_cached_whole(
+    client: Client, seed_document: Document
+) -> None:
+    first = client.get(READER)
+    assert not first.cookies
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(READER)
+    assert again.content == first.content and len(queries) == 1
+    assert "Accept-Language" in again["Vary"] and "Cookie" in again["Vary"]
+
+
+def test_browsers_that_accept_gzip_get_the_page_compressed(
+    client: Client, seed_document: Document
+) -> None:
+    plain = client.get(READER).content
+    response = client.get(READER, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == plain
+    assert len(response.content) < len(plain) / 3
+
+
+def test_a_reimport_shows_at_once_despite_the_cache(
+    client: Client, seed_document: Document, tmp_path: Path
+) -> None:
+    assert "取り立てて新しくはない" in client.get(READER).text
+    changed = tmp_path / "npi-commentary-80.txt"
+    text = SEED.read_text(encoding="utf-8").replace("取り立てて新しくはない", "目新しくはない")
+    changed.write_text(text, encoding="utf-8")
+    import_commentary(changed)
+    assert "目新しくはない" in client.get(READER).text
 
 
 def test_pages_forbid_inline_scripts(client: Client, seed_document: Document) -> None:
