@@ -294,7 +294,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="postgres://… (created and dropped here)")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument(
-        "--accept-encoding", default=ACCEPT_ENCODING, help="Accept-Encoding sent (as a browser)"
+        "--accept-encoding", default="gzip, deflate, br", help="Accept-Encoding (as a browser)"
     )
     args = parser.parse_args()
     global ACCEPT_ENCODING

@@ -22,6 +22,9 @@ from django.views.decorators.http import require_safe
 
 from .models import Claim, Document, Source, SourcePage
 from .reading import layout
+from .search import SearchQueryError, search
+
+SEARCH_PAGE_SIZE = 50
 
 View = Callable[..., HttpResponse]
 
@@ -169,3 +172,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         body = {"detail": "Server error: it has been logged.", "field": None, "status": 500}
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+@readable
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The reader's search box: ranked passages with their snippets, each linking to its place."""
+    query = request.GET.get("q", "").strip()
+    context: dict[str, object] = {"query": query, "hits": [], "error": ""}
+    if query:
+        try:
+            context["hits"] = [
+                (hit, mark_safe(hit.snippet))  # snippet() escapes the text and adds only <mark>
+                for hit in search(query, limit=SEARCH_PAGE_SIZE)
+            ]
+        except SearchQueryError as error:
+            context["error"] = str(error)
+    return render(request, "reader/search.html", context)

@@ -227,3 +227,19 @@ def test_a_note_shows_its_own_quotation_not_every_copy_of_it(
     assert note.count('<blockquote class="passage"') == 1
     note6 = note_html(client.get(READER).text, 6)  # cites pp.20–21 without closing a quotation
     assert note6.count('<blockquote class="passage"') == 1
+
+
+def test_the_search_box_lists_snippets_that_jump_to_the_place(
+    client: Client, seed_document: Document
+) -> None:
+    page = client.get("/search/", {"q": "模範的な同盟国"}).text
+    assert "6 passages contain “模範的な同盟国”." in page
+    assert "<mark>模範的な同盟国</mark>" in page
+    assert 'href="/documents/npi-commentary-80/#p2"' in page
+    assert 'href="/sources/national-defense-strategy/pages/19/"' in page
+    assert 'value="模範的な同盟国"' in page
+
+
+def test_the_search_box_explains_a_query_it_cannot_use(client: Client, db: None) -> None:
+    page = client.get("/search/", {"q": "。。"}).text
+    assert 'role="alert">the query has no letters' in page

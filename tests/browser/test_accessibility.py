@@ -23,6 +23,7 @@ PAGES = {
     "reader": "/documents/npi-commentary-80/",
     "source": "/sources/national-defense-strategy/",
     "source page": "/sources/national-defense-strategy/pages/19/",
+    "search": "/search/?q=%E5%90%8C%E7%9B%9F",
 }
 
 

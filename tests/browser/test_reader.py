@@ -182,3 +182,21 @@ def test_without_javascript_the_claim_of_note_3_still_leads_to_its_note(
     expect(note).to_be_in_viewport()
     expect(note).to_have_css("background-color", HIGHLIGHT)
     expect(note.locator(".pages")).to_have_text("p.19")
+
+
+def test_the_search_box_finds_a_two_character_word_and_jumps_to_its_place(
+    page: Page, live_server: LiveServer, live_document: Document
+) -> None:
+    open_reader(page, live_server)
+    page.get_by_role("searchbox").fill("韓国")
+    page.get_by_role("searchbox").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("6 passages contain “韓国”.")
+    results = page.locator(".search-results li")
+    expect(results).to_have_count(6)
+    expect(results.first.locator("mark").first).to_have_text("韓国")
+    results.first.get_by_role("link").click()
+    page.wait_for_url(f"{live_server.url}{READER}#*")
+    assert page.url.startswith(live_server.url + READER + "#")
+    anchor = page.url.rsplit("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_contain_text("韓国")
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
