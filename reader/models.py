@@ -119,6 +119,25 @@ class Document(models.Model):
     def series_label(self) -> str:
         return f"{self.series} No. {self.number}" if self.number else self.series
 
+    def plain_text(self) -> str:
+        """The text annotations count in: blocks joined by a blank line, note markers left out."""
+        return "\n\n".join(self.blocks.values_list("text", flat=True))
+
+    def claim_around(self, start: int, end: int) -> Claim | None:
+        """The claim whose words hold the span [start, end) of plain_text(), if any."""
+        offset = 0
+        for block in self.blocks.only("pk", "text"):
+            if offset <= start and end <= offset + len(block.text):
+                return (
+                    self.claims.filter(
+                        block=block, start__lte=start - offset, end__gte=end - offset
+                    )
+                    .select_related("note")
+                    .first()
+                )
+            offset += len(block.text) + 2
+        return None
+
 
 class Block(models.Model):
     class Kind(models.TextChoices):
@@ -312,3 +331,116 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.url}"
+
+
+ANALYSTS_GROUP = "analysts"
+
+
+def is_analyst(user: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_analyst", None)
+    if cached is None:
+        cached = user.groups.filter(name=ANALYSTS_GROUP).exists()
+        user._is_analyst = cached
+    return cached
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnotationQuerySet(models.QuerySet["Annotation"]):
+    def visible_to(self, user: Any) -> AnnotationQuerySet:
+        """Public notes for all, analysts' notes for analysts, private ones for their author."""
+        if not user.is_authenticated:
+            return self.filter(visibility=Annotation.Visibility.PUBLIC)
+        seen = Q(visibility=Annotation.Visibility.PUBLIC) | Q(author=user)
+        if is_analyst(user):
+            seen |= Q(visibility=Annotation.Visibility.ANALYSTS)
+        return self.filter(seen)
+
+
+class Annotation(models.Model):
+    """An analyst's highlight or note on a document, in the W3C Web Annotation model.
+
+    The target is kept as both a TextQuoteSelector (exact, prefix, suffix) and a
+    TextPositionSelector (start, end: code points over the document's text, blocks joined by a
+    blank line) of the revision `anchor_revision`. Replies have a parent and no target.
+    """
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("Only me")
+        ANALYSTS = "analysts", _("Analysts")
+        PUBLIC = "public", _("Everyone")
+
+    class Motivation(models.TextChoices):
+        COMMENTING = "commenting", _("Commenting")
+        HIGHLIGHTING = "highlighting", _("Highlighting")
+        ASSESSING = "assessing", _("Assessing")
+        REPLYING = "replying", _("Replying")
+        TAGGING = "tagging", _("Tagging")
+
+    class Judgement(models.TextChoices):
+        SUPPORTED = "supported", _("Supported")
+        DISPUTED = "disputed", _("Disputed")
+        NEEDS_CHECKING = "needs_checking", _("Needs checking")
+
+    class State(models.TextChoices):
+        ANCHORED = "anchored", _("Anchored")
+        ORPHANED = "orphaned", _("Orphaned")
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="annotations")
+    author = models.ForeignKey("auth.User", models.CASCADE, related_name="annotations")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(blank=True, help_text=_("Markdown"))
+    body_html = models.TextField(blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    motivation = models.CharField(
+        max_length=20, choices=Motivation.choices, default=Motivation.COMMENTING
+    )
+    claim = models.ForeignKey(
+        Claim, models.SET_NULL, null=True, blank=True, related_name="annotations"
+    )
+    judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)
+    judgement_reason = models.CharField(max_length=500, blank=True)
+    exact = models.TextField(blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ANCHORED)
+    created_revision = models.PositiveIntegerField()
+    anchor_revision = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "start", "id"]
+        indexes = [models.Index(fields=["document", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.document.slug} #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#annotation-{self.pk}"
+
+    def editable_by(self, user: Any) -> bool:
+        return user.is_authenticated and self.author_id == user.pk

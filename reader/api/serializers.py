@@ -126,7 +126,7 @@ class DocumentSerializer(DocumentListSerializer):
         ]
 
     def get_text(self, document: Document) -> str:
-        return "\n\n".join(block.text for block in document.blocks.all())
+        return document.plain_text()
 
     @extend_schema_field(BlockSerializer(many=True))
     def get_blocks(self, document: Document) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -34,6 +35,7 @@ from .serializers import (
     SourcePageSerializer,
     SourceSerializer,
 )
+from .throttles import ClientAddressThrottle
 
 INVALID_CURSOR = "Invalid cursor: use the `next` link as given."
 NOTES = Note.objects.select_related("document").prefetch_related(
@@ -211,3 +213,10 @@ def _offset(cursor: str | None) -> int:
     if offset < 0 or offset > 10_000:
         raise ValidationError({"cursor": ["Invalid cursor: use the `next` link as given."]})
     return offset
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a user name and password for a token, sent as `Authorization: Token …`.
+    Throttled per client address (DRF leaves this view unthrottled)."""
+
+    throttle_classes = [ClientAddressThrottle]

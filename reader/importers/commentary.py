@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from reader.anchoring import ReanchorReport, reanchor
 from reader.models import (
     Block,
     Citation,
@@ -35,6 +36,7 @@ class ImportResult:
     document: Document
     created: bool
     revised: bool
+    reanchored: ReanchorReport | None = None
 
 
 def read_commentary(path: Path) -> str:
@@ -127,7 +129,8 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     reindex_document(document)
     for source in sources.values():
         reindex_source(source)
-    return ImportResult(document, created, revised)
+    report = reanchor(document) if revised else None
+    return ImportResult(document, created, revised, report)
 
 
 def _refs(note: object) -> list[SourceRef]:

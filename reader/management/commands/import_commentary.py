@@ -37,3 +37,9 @@ class Command(BaseCommand):
                 f"{document.notes.count()} notes, {document.claims.count()} claims."
             )
         )
+        if result.reanchored:
+            report = result.reanchored
+            self.stdout.write(
+                f"Annotations re-anchored: {report.anchored} in place, {report.moved} moved, "
+                f"{report.orphaned} orphaned (kept, listed as orphans in the reader)."
+            )

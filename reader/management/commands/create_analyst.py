@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from reader.models import ANALYSTS_GROUP
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an analyst: a user in the analysts group, who may annotate. The password comes "
+        "from ANALYST_PASSWORD when set (for scripts), else from a prompt."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        username = options["username"].strip()
+        if not username:
+            raise CommandError("Give a user name.")
+        if User.objects.filter(username=username).exists():
+            raise CommandError(
+                f"A user named “{username}” already exists; choose another name, or add them to "
+                f"the {ANALYSTS_GROUP} group in the admin."
+            )
+        password = os.environ.get("ANALYST_PASSWORD") or self._prompt()
+        user = User(username=username, email=options["email"])
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise CommandError("The password is refused: " + " ".join(error.messages)) from error
+        with transaction.atomic():
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=ANALYSTS_GROUP)[0])
+        self.stdout.write(self.style.SUCCESS(f"Analyst “{username}” created."))
+
+    def _prompt(self) -> str:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            raise CommandError("The two passwords differ.")
+        if not password:
+            raise CommandError("The password is empty.")
+        return password
