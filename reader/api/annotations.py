@@ -15,7 +15,13 @@ import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -29,6 +35,7 @@ from reader.models import Annotation, Document, Tag, is_analyst
 from .filters import document_filter
 from .views import ById
 
+OBJECT = OpenApiTypes.OBJECT
 MAX_BODY = 10_000
 MAX_TAGS = 20
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -324,6 +331,17 @@ class AnnotationFilter(django_filters.FilterSet):
         fields = ["document", "tag", "author", "judgement", "state", "visibility"]
 
 
+LD = "application/ld+json"
+JSON_OR_LD = {
+    "list": {(200, "application/json"): AnnotationSerializer(many=True), (200, LD): OBJECT},
+    "retrieve": {(200, "application/json"): AnnotationSerializer, (200, LD): OBJECT},
+}
+
+
+@extend_schema_view(
+    list=extend_schema(responses=JSON_OR_LD["list"]),
+    retrieve=extend_schema(responses=JSON_OR_LD["retrieve"]),
+)
 class AnnotationViewSet(viewsets.ModelViewSet):
     """Highlights and notes on documents, with replies and judgements of claims."""
 

@@ -23,7 +23,7 @@ class ErrorSerializer(serializers.Serializer):
 ERRORS = {
     "400": "A parameter or field is invalid: `field` names it.",
     "403": "Not allowed: the reader is private, or the object is not yours.",
-    "404": "No such object.",
+    "404": "No such object (or an unknown `format`).",
     "429": "Too many requests: wait and try again.",
 }
 
@@ -34,8 +34,6 @@ class ReaderAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         for code, description in ERRORS.items():
-            if code == "404" and not self.path.rstrip("/").endswith("}"):
-                continue  # lists and searches have no object to miss
             responses.setdefault(
                 code,
                 self._get_response_for_code(OpenApiResponse(ErrorSerializer, description), code),
