@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from reader.importers.commentary import import_commentary
-from reader.models import Document
+from reader.models import ANALYSTS_GROUP, Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed" / "npi-commentary-80.txt"
@@ -20,3 +21,29 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def seed_document(db: None) -> Document:
     return import_commentary(SEED).document
+
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(username: str, *, analyst: bool) -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    if analyst:
+        user.groups.add(Group.objects.get_or_create(name=ANALYSTS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return make_user("alice", analyst=True)
+
+
+@pytest.fixture
+def second_analyst(db: None) -> User:
+    return make_user("bob", analyst=True)
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    """A user with an account who is not an analyst."""
+    return make_user("carol", analyst=False)
