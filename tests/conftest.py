@@ -3,11 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from reader.importers.commentary import import_commentary
 from reader.models import ANALYSTS_GROUP, Document
+
+# Hashing a password properly takes a third of a second; tests create many users.
+django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed" / "npi-commentary-80.txt"
@@ -47,3 +51,13 @@ def second_analyst(db: None) -> User:
 def member(db: None) -> User:
     """A user with an account who is not an analyst."""
     return make_user("carol", analyst=False)
+
+
+@pytest.fixture
+def small_document(db: None) -> Document:
+    """A one-paragraph document made directly, for tests that need text but not the importer."""
+    document = Document.objects.create(slug="small", title="Small", language="ja")
+    document.blocks.create(
+        position=1, anchor="p1", text="第2次トランプ政権の国家防衛戦略と韓国の同盟について。"
+    )
+    return document

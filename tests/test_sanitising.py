@@ -73,13 +73,13 @@ def test_safe_markdown_keeps_its_meaning() -> None:
 
 @pytest.mark.parametrize("vector", XSS_VECTORS)
 def test_no_vector_survives_the_api(
-    client: Client, seed_document: Document, analyst: User, vector: str
+    client: Client, small_document: Document, analyst: User, vector: str
 ) -> None:
     client.force_login(analyst)
     response = client.post(
         "/api/annotations/",
         {
-            "document": seed_document.slug,
+            "document": small_document.slug,
             "target": {"selector": [{"type": "TextPositionSelector", "start": 0, "end": 7}]},
             "body": vector,
         },

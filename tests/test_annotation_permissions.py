@@ -1,0 +1,199 @@
+"""Who may do what with an annotation: every role × action × visibility.
+
+Roles: the author (an analyst), another analyst, a user who is not an analyst, and a visitor
+without an account. Private notes are their author's alone; analysts' notes are for analysts;
+public notes for everyone. Only analysts create and reply; only the author edits and deletes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from reader.models import Annotation, Document
+
+from .conftest import make_user
+
+ROLES = ("author", "other_analyst", "member", "anonymous")
+VISIBILITIES = ("private", "analysts", "public")
+
+# Expected outcome per action and role, for (private, analysts, public) notes.
+# "see" = listed / readable / exported; "hidden" = absent from lists, 404 on read.
+EXPECTED: dict[str, dict[str, tuple[object, object, object]]] = {
+    "list": {
+        "author": ("see", "see", "see"),
+        "other_analyst": ("hidden", "see", "see"),
+        "member": ("hidden", "hidden", "see"),
+        "anonymous": ("hidden", "hidden", "see"),
+    },
+    "read": {
+        "author": (200, 200, 200),
+        "other_analyst": (404, 200, 200),
+        "member": (404, 404, 200),
+        "anonymous": (404, 404, 200),
+    },
+    "export": {
+        "author": ("see", "see", "see"),
+        "other_analyst": ("hidden", "see", "see"),
+        "member": ("hidden", "hidden", "see"),
+        "anonymous": ("hidden", "hidden", "see"),
+    },
+    "edit": {
+        "author": (200, 200, 200),
+        "other_analyst": (404, 403, 403),
+        "member": (403, 403, 403),
+        "anonymous": (403, 403, 403),
+    },
+    "delete": {
+        "author": (204, 204, 204),
+        "other_analyst": (404, 403, 403),
+        "member": (403, 403, 403),
+        "anonymous": (403, 403, 403),
+    },
+    "reply": {
+        "author": (201, 201, 201),
+        "other_analyst": (400, 201, 201),
+        "member": (403, 403, 403),
+        "anonymous": (403, 403, 403),
+    },
+    "create": {
+        "author": (201, 201, 201),
+        "other_analyst": (201, 201, 201),
+        "member": (403, 403, 403),
+        "anonymous": (403, 403, 403),
+    },
+}
+
+CASES = [
+    (action, role, visibility)
+    for action in EXPECTED
+    for role in ROLES
+    for visibility in VISIBILITIES
+]
+
+
+def client_for(role: str, users: dict[str, User]) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+@pytest.fixture
+def users(analyst: User, second_analyst: User, member: User) -> dict[str, User]:
+    return {"author": analyst, "other_analyst": second_analyst, "member": member}
+
+
+def make_note(document: Document, author: User, visibility: str) -> Annotation:
+    text = document.plain_text()
+    return Annotation.objects.create(
+        document=document,
+        author=author,
+        body=f"A {visibility} note",
+        visibility=visibility,
+        exact=text[0:7],
+        start=0,
+        end=7,
+        created_revision=1,
+        anchor_revision=1,
+    )
+
+
+def act(client: Client, action: str, note: Annotation, visibility: str) -> Any:
+    api = "/api/annotations/"
+    if action == "list":
+        ids = [r["id"] for r in client.get(api, {"document": note.document.slug}).json()["results"]]
+        return "see" if note.pk in ids else "hidden"
+    if action == "export":
+        response = client.get(f"{api}export/", {"document": note.document.slug, "format": "csv"})
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        return "see" if str(note.pk) in [row["id"] for row in rows] else "hidden"
+    if action == "read":
+        return client.get(f"{api}{note.pk}/").status_code
+    if action == "edit":
+        return client.patch(
+            f"{api}{note.pk}/", {"body": "changed"}, content_type="application/json"
+        ).status_code
+    if action == "delete":
+        return client.delete(f"{api}{note.pk}/").status_code
+    if action == "reply":
+        body = {"parent": note.pk, "body": "A reply", "visibility": visibility}
+        return client.post(api, body, content_type="application/json").status_code
+    body = {
+        "document": note.document.slug,
+        "target": {"selector": [{"type": "TextPositionSelector", "start": 8, "end": 14}]},
+        "body": "New",
+        "visibility": visibility,
+    }
+    return client.post(api, body, content_type="application/json").status_code
+
+
+@pytest.mark.parametrize(("action", "role", "visibility"), CASES)
+def test_permissions(
+    small_document: Document,
+    users: dict[str, User],
+    action: str,
+    role: str,
+    visibility: str,
+) -> None:
+    note = make_note(small_document, users["author"], visibility)
+    expected = EXPECTED[action][role][VISIBILITIES.index(visibility)]
+    assert act(client_for(role, users), action, note, visibility) == expected
+    if action == "edit" and expected != 200:
+        note.refresh_from_db()
+        assert note.body == f"A {visibility} note"  # a refused edit changes nothing
+    if action == "delete" and expected != 204:
+        assert Annotation.objects.filter(pk=note.pk).exists()
+
+
+def test_replies_and_searches_never_reveal_a_hidden_note(
+    client: Client, seed_document: Document, users: dict[str, User]
+) -> None:
+    private = make_note(seed_document, users["author"], "private")
+    Annotation.objects.create(
+        document=seed_document, author=users["author"], parent=private, body="private reply",
+        visibility="private", created_revision=1, anchor_revision=1,
+    )  # fmt: skip
+    client.force_login(users["other_analyst"])
+    listed = client.get("/api/annotations/", {"document": seed_document.slug}).json()["results"]
+    assert listed == []
+    by_author = client.get("/api/annotations/", {"author": "alice"}).json()["results"]
+    assert by_author == []
+
+
+def test_a_token_authenticates_a_script(seed_document: Document, users: dict[str, User]) -> None:
+    client = Client()
+    from .conftest import PASSWORD
+
+    token = client.post("/api/auth/token/", {"username": "alice", "password": PASSWORD}).json()[
+        "token"
+    ]
+    response = client.post(
+        "/api/annotations/",
+        {
+            "document": seed_document.slug,
+            "target": {
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": "模範的な同盟国（model allies）"}
+                ]
+            },
+            "body": "by script",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+    assert response.status_code == 201 and response.json()["author"] == "alice"
+    wrong = client.post("/api/auth/token/", {"username": "alice", "password": "nope"})
+    assert wrong.status_code == 400 and "Unable to log in" in wrong.json()["detail"]
+
+
+def test_a_user_outside_the_group_is_told_why(client: Client, seed_document: Document) -> None:
+    client.force_login(make_user("dave", analyst=False))
+    response = client.post("/api/annotations/", {}, content_type="application/json")
+    assert response.status_code == 403
+    assert "Only members of the analysts group may annotate" in response.json()["detail"]
