@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from rapidfuzz import fuzz
 
 from .models import Annotation, Document
@@ -19,6 +19,7 @@ CONTEXT = 32  # characters of prefix and suffix kept with a quote
 FUZZY_MIN_SCORE = 90.0  # out of 100: below this a place is not "the same words"
 FUZZY_MIN_LENGTH = 8  # shorter quotes are too common to be found by likeness
 FUZZY_MARGIN = 5.0  # the best place must beat every other place by this much
+FUZZY_WINDOW = 2000  # characters either side of where edited words are looked for
 
 
 @dataclass(frozen=True)
@@ -62,22 +63,44 @@ def context_score(text: str, position: int, exact: str, prefix: str, suffix: str
 def best_occurrence(
     text: str, exact: str, prefix: str, suffix: str, near: int | None
 ) -> tuple[int, list[int]]:
-    """The occurrence whose context agrees best (nearest the old place on a tie), and the ties."""
+    """The occurrence whose context agrees best (nearest the old place on a tie), and the ties.
+
+    Where the quote occurs more than once and no context tells the places apart, the ties are
+    returned for the caller to refuse: a guess could attach a note to the wrong words.
+    """
     places = occurrences(text, exact)
-    if not places:
-        return -1, []
-    scores = {p: context_score(text, p, exact, prefix, suffix) for p in places}
+    if len(places) <= 1:
+        return (places[0] if places else -1), places
+    # Fast path: the places whose whole prefix and suffix still agree.
+    whole = [
+        p
+        for p in places
+        if text[max(0, p - len(prefix)) : p].endswith(prefix)
+        and text[p + len(exact) : p + len(exact) + len(suffix)].startswith(suffix)
+    ]
+    if len(whole) == 1:
+        return whole[0], whole
+    scores = {p: context_score(text, p, exact, prefix, suffix) for p in (whole or places)}
     top = max(scores.values())
-    tied = [p for p in places if scores[p] == top]
-    if near is not None:
+    tied = [p for p in scores if scores[p] == top]
+    if near is not None and (top > 0 or len(tied) == 1):
         tied.sort(key=lambda p: abs(p - near))
+        return tied[0], tied[:1] if top > 0 else tied
     return tied[0], tied
 
 
-def fuzzy_place(text: str, exact: str) -> tuple[int, int] | None:
-    """The one place in the text that reads almost like `exact`, or None."""
+def fuzzy_place(text: str, exact: str, around: int | None = None) -> tuple[int, int] | None:
+    """The one place that reads almost like `exact` (near `around` when given), or None.
+
+    Words whose text was edited stay about where they were; looking only near there keeps the
+    search fast and keeps a look-alike passage elsewhere from being taken for them.
+    """
     if len(exact) < FUZZY_MIN_LENGTH:
         return None
+    offset = 0
+    if around is not None:
+        offset = max(0, around - FUZZY_WINDOW)
+        text = text[offset : around + len(exact) + FUZZY_WINDOW]
     best = fuzz.partial_ratio_alignment(exact, text, score_cutoff=FUZZY_MIN_SCORE)
     if best is None:
         return None
@@ -89,18 +112,25 @@ def fuzzy_place(text: str, exact: str) -> tuple[int, int] | None:
     second = fuzz.partial_ratio_alignment(exact, masked, score_cutoff=best.score - FUZZY_MARGIN)
     if second is not None:
         return None
-    return start, end
+    return start + offset, end + offset
 
 
-def relocate(annotation: Annotation, text: str) -> Anchor | None:
-    """Where the annotation's words are in the new text, or None when they are gone."""
+def relocate(annotation: Annotation, text: str, shift: int | None = None) -> Anchor | None:
+    """Where the annotation's words are in the new text, or None when they are gone.
+
+    `shift` is how far the text around the old place has moved, when known (from the notes
+    before it); the fuzzy search looks there. Without it, the whole text is searched.
+    """
     exact, start, end = annotation.exact, annotation.start, annotation.end
     if start is not None and end is not None and text[start:end] == exact and exact:
         return anchor_at(text, start, end)
-    position, _ = best_occurrence(text, exact, annotation.prefix, annotation.suffix, start)
-    if position >= 0:
+    position, tied = best_occurrence(text, exact, annotation.prefix, annotation.suffix, start)
+    if len(tied) == 1:
         return anchor_at(text, position, position + len(exact))
-    place = fuzzy_place(text, exact)
+    if tied:
+        return None  # the words are here several times and nothing says which: an honest orphan
+    around = None if shift is None or start is None else max(0, start + shift)
+    place = fuzzy_place(text, exact, around)
     if place is not None:
         return anchor_at(text, *place)
     return None
@@ -119,8 +149,9 @@ def reanchor(document: Document) -> ReanchorReport:
     report = ReanchorReport()
     changed: list[Annotation] = []
     targets = document.annotations.filter(parent__isnull=True).exclude(exact="")
-    for annotation in targets.only("exact", "prefix", "suffix", "start", "end", "state"):
-        anchor = relocate(annotation, text)
+    shift = 0  # how far the text moved at the last note found by its exact words
+    for annotation in targets.order_by("start", "id"):
+        anchor = relocate(annotation, text, shift)
         if anchor is None:
             report.orphaned += 1
             if annotation.state != Annotation.State.ORPHANED:
@@ -131,12 +162,28 @@ def reanchor(document: Document) -> ReanchorReport:
             report.anchored += 1
         else:
             report.moved += 1
+        if anchor.exact == annotation.exact and annotation.start is not None:
+            shift = anchor.start - annotation.start
         for field in ("start", "end", "exact", "prefix", "suffix"):
             setattr(annotation, field, getattr(anchor, field))
         annotation.state = Annotation.State.ANCHORED
         annotation.anchor_revision = document.revision
         changed.append(annotation)
-    fields = ["start", "end", "exact", "prefix", "suffix", "state", "anchor_revision"]
-    with transaction.atomic():
-        Annotation.objects.bulk_update(changed, fields, batch_size=1000)
+    _save_anchors(changed)
     return report
+
+
+def _save_anchors(annotations: list[Annotation]) -> None:
+    """Write the new anchors in one statement per row, batched by the driver (bulk_update's CASE
+    expressions grow too slow for thousands of rows)."""
+    table = Annotation._meta.db_table
+    sql = (
+        f'UPDATE {table} SET start = %s, "end" = %s, exact = %s, prefix = %s, suffix = %s, '
+        "state = %s, anchor_revision = %s WHERE id = %s"
+    )
+    rows = [
+        (a.start, a.end, a.exact, a.prefix, a.suffix, a.state, a.anchor_revision, a.pk)
+        for a in annotations
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
