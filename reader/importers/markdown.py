@@ -20,8 +20,8 @@ import datetime
 import re
 from typing import TYPE_CHECKING
 
-from .parsed import CommentaryFormatError, Marker, ParsedBlock, ParsedDocument, ParsedNote
-from .structure import ClaimSpan, finish
+from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote
+from .structure import ClaimSpan, finish, read_block
 from .text import one_line, paragraphs
 
 if TYPE_CHECKING:
@@ -131,19 +131,7 @@ def _date(value: str, line: str | int) -> datetime.date | None:
 
 
 def _block(kind: str, line: int, text: str) -> ParsedBlock:
-    plain = ""
-    markers: list[Marker] = []
-    for number, raw in enumerate(text.splitlines(), start=line):
-        part = raw.strip()
-        if plain and plain[-1:].isascii() and part[:1].isascii():
-            plain += " "
-        position = 0
-        for match in MARKER_RE.finditer(part):
-            plain += part[position : match.start()]
-            markers.append(Marker(int(match.group(1)), len(plain), number))
-            position = match.end()
-        plain += part[position:]
-    return ParsedBlock(kind, plain, line, markers)
+    return read_block(kind, line, text, MARKER_RE, lambda marker: int(marker[2:-1]))
 
 
 def export_markdown(document: Document) -> str:

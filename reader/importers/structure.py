@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .notes import parse_citations
@@ -15,6 +16,26 @@ LEAD_IN_RE = re.compile(
     r"次のように|以下のように|次の一節|次のとおり|次の通り|as follows|[:：]\s*$"
 )
 CLAIM_LEADING = " \t\n、，,"
+
+
+def read_block(
+    kind: str, line: int, text: str, marker: re.Pattern[str], number: Callable[[str], int]
+) -> ParsedBlock:
+    """Join a paragraph's lines and take its note markers out, remembering where they stood."""
+    plain = ""
+    markers: list[Marker] = []
+    for line_number, raw in enumerate(text.splitlines(), start=line):
+        part = raw.strip()
+        # Lines wrapped by a PDF extraction: Japanese joins without a space, Latin with one.
+        if plain and plain[-1:].isascii() and part[:1].isascii():
+            plain += " "
+        position = 0
+        for match in marker.finditer(part):
+            plain += part[position : match.start()]
+            markers.append(Marker(number(match.group(0)), len(plain), line_number))
+            position = match.end()
+        plain += part[position:]
+    return ParsedBlock(kind, plain, line, markers)
 
 
 @dataclass

@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime
 import re
 
-from .parsed import CommentaryFormatError, Marker, ParsedBlock, ParsedDocument, ParsedNote
-from .structure import ClaimSpan, finish, join_page_breaks
+from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote
+from .structure import ClaimSpan, finish, join_page_breaks, read_block
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 MARKER_RE = re.compile(f"[{SUPERSCRIPTS}]+")
 NOTE_RE = re.compile(f"^([{SUPERSCRIPTS}]+)\\s*(.*)$", re.DOTALL)
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})-(\d{2})-(\d{2})$")
 TITLE_RE = re.compile(r"^「(?P<title>.+)」\s*(?:[（(](?P<series>[^()（）]+)[)）])?$")
+NO_MARKER = re.compile(r"(?!)")  # matches nothing
 SERIES_NUMBER_RE = re.compile(r"^(?P<series>.*?)\s*(?:No\.?|第)\s*(?P<number>\d+)\s*号?$")
 
 
@@ -130,26 +131,8 @@ def _byline(rest: list[tuple[int, str]]) -> tuple[str, str, list[tuple[int, str]
 
 
 def _block(line: int, text: str) -> ParsedBlock:
-    plain = ""
-    markers: list[Marker] = []
-    for number, raw in enumerate(text.splitlines(), start=line):
-        part = raw.strip()
-        if plain and plain[-1:].isascii() and part[:1].isascii():
-            plain += " "
-        position = 0
-        for match in MARKER_RE.finditer(part):
-            plain += part[position : match.start()]
-            markers.append(Marker(superscript_number(match.group(0)), len(plain), number))
-            position = match.end()
-        plain += part[position:]
-    return ParsedBlock("paragraph", plain, line, markers)
+    return read_block("paragraph", line, text, MARKER_RE, superscript_number)
 
 
 def one_line(text: str) -> str:
-    # Lines of one paragraph were wrapped by the PDF extraction: Japanese joins without a space.
-    lines = [part.strip() for part in text.splitlines()]
-    joined = lines[0] if lines else ""
-    for part in lines[1:]:
-        space = " " if joined[-1:].isascii() and part[:1].isascii() else ""
-        joined += space + part
-    return joined
+    return read_block("paragraph", 0, text, NO_MARKER, int).text
