@@ -157,9 +157,9 @@ REST_FRAMEWORK = {
         "reader.api.throttles.AccountThrottle",
     ],
     "DEFAULT_SCHEMA_CLASS": "reader.api.schema.ReaderAutoSchema",
+    # JSON only: the documentation page is /api/docs/ (DRF's browsable API needs inline scripts).
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "reader.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -52,13 +52,16 @@ class Source(models.Model):
         """Return the one-based PDF page that carries the printed page `label`.
 
         `pages` maps labels to zero-based PDF indexes when the caller has them at hand; without a
-        mapping for the label, the printed number is taken as the PDF page.
+        mapping for the label, the printed number is taken as the PDF page, unless the file was
+        imported (some page has an index): then the file has no such page.
         """
         if pages is None:
             pages = dict(self.pages.values_list("label", "pdf_index"))
         index = pages.get(label)
         if index is not None:
             return index + 1
+        if any(index is not None for index in pages.values()):
+            return None
         return int(label) if label.isdigit() else None
 
     def url_at_page(self, label: str, pages: dict[str, int | None] | None = None) -> str:

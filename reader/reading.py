@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
 
+SHOWN_PAGES = 3  # the most pages of a cited range whose text stands beside the claim
+
 
 @dataclass
 class CitedPage:
@@ -20,6 +22,10 @@ class CitedPage:
     passages: list[SourcePassage]
     page_url: str  # the source page view in this application
     source_url: str  # the source itself, at that page when it is a PDF
+    # The imported pages from the citation's first page to its last (at most SHOWN_PAGES), whose
+    # text stands beside the claim; none when an aligned original passage already shows it.
+    page_labels: list[str] = field(default_factory=list)
+    pages: list[SourcePage] = field(default_factory=list)
 
 
 @dataclass
@@ -88,7 +94,9 @@ def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
     citations = [citation for note in notes for citation in note.citations.all()]  # type: ignore[attr-defined]
     source_ids = {citation.source_id for citation in citations}
     passages = defaultdict(list)
-    for passage in SourcePassage.objects.filter(source__in=source_ids).select_related("block"):
+    for passage in SourcePassage.objects.filter(source__in=source_ids).select_related(
+        "block", "original"
+    ):
         passages[passage.source_id].append(passage)
     page_indexes: dict[int, dict[str, int | None]] = defaultdict(dict)
     for source_id, label, index in SourcePage.objects.filter(source__in=source_ids).values_list(
@@ -99,15 +107,54 @@ def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
     for citation in citations:
         source = citation.source
         label = citation.first_page
+        shown = _shown_passages(citation, passages[source.pk])
         cited[citation.note_id].append(
             CitedPage(
                 citation,
-                _shown_passages(citation, passages[source.pk]),
+                shown,
                 _page_view_url(source, label),
                 source.url_at_page(label, page_indexes[source.pk]) if label else source.url,
+                [] if _shows_original(shown) else _cited_labels(citation, page_indexes[source.pk]),
             )
         )
+    _fill_page_texts(cited)
     return cited
+
+
+def _shows_original(passages: list[SourcePassage]) -> bool:
+    """Whether the source's own words are among the passages (or aligned with one of them)."""
+    original = SourcePassage.Provenance.ORIGINAL
+    return any(p.provenance == original or p.original for p in passages)
+
+
+def _cited_labels(citation: Citation, indexes: dict[str, int | None]) -> list[str]:
+    first = indexes.get(citation.first_page)
+    last = indexes.get(citation.last_page or citation.first_page)
+    if first is None or last is None:
+        return []
+    within = sorted(
+        (index, label)
+        for label, index in indexes.items()
+        if index is not None and first <= index <= last
+    )
+    return [label for _, label in within[:SHOWN_PAGES]]
+
+
+def _fill_page_texts(cited: dict[int, list[CitedPage]]) -> None:
+    """Load the text of every cited page to show, in one query."""
+    items = [item for group in cited.values() for item in group if item.page_labels]
+    if not items:
+        return
+    pages = {
+        (page.source_id, page.label): page
+        for page in SourcePage.objects.filter(
+            source__in={item.citation.source_id for item in items},
+            label__in={label for item in items for label in item.page_labels},
+        ).exclude(text="")
+    }
+    for item in items:
+        keys = ((item.citation.source_id, label) for label in item.page_labels)
+        item.pages = [pages[key] for key in keys if key in pages]
 
 
 def _shown_passages(citation: Citation, passages: list[SourcePassage]) -> list[SourcePassage]:

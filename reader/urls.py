@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import analyst_views, views
 
 app_name = "reader"
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("language/<str:code>/", views.switch_language, name="language"),
     path("documents/<str:slug>/", views.document, name="document"),
+    path("documents/<str:slug>/check/", views.document_check, name="document_check"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<str:slug>/", views.source, name="source"),
     path("sources/<str:slug>/pages/<str:label>/", views.source_page, name="source_page"),
+    path("passages/<int:pk>/original/", analyst_views.align_passage, name="align_passage"),
 ]

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -20,7 +22,8 @@ from django.utils.translation import get_language
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
-from .models import Claim, Document, Source, SourcePage
+from .checking import check_citations
+from .models import Annotation, Claim, Document, Source, SourcePage, is_analyst
 from .reading import layout
 from .search import SearchQueryError, search
 
@@ -82,7 +85,26 @@ def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         )
         cache.set(f"{key}:body", body, settings.READER_CACHE_SECONDS)
     context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
+    if request.user.is_authenticated:  # never in the page cached for anonymous readers
+        context["annotator"] = _annotator(request, doc)
     return render(request, "reader/document.html", context)
+
+
+def _annotator(request: HttpRequest, doc: Document) -> dict[str, object]:
+    """What static/reader/annotate.js needs to know, handed over in a JSON block."""
+    return {
+        "document": doc.slug,
+        "user": request.user.get_username(),
+        "analyst": is_analyst(request.user),
+        "csrfToken": get_token(request),
+        "urls": {
+            "document": reverse("api:document-detail", args=[doc.slug]),
+            "annotations": reverse("api:annotation-list"),
+            "preview": reverse("api:annotation-preview"),
+        },
+        "visibilities": dict(Annotation.Visibility.choices),
+        "judgements": dict(Annotation.Judgement.choices),
+    }
 
 
 @require_safe
@@ -113,7 +135,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "source": src,
         "pages": src.pages.all(),
-        "passages": src.passages.select_related("block__document"),
+        "passages": src.passages.select_related("block__document", "original"),
         "citing": citing,
     }
     return render(request, "reader/source.html", context)
@@ -124,17 +146,31 @@ def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     page = get_object_or_404(
         SourcePage.objects.select_related("source"), source__slug=slug, label=label
     )
+    return render(request, "reader/source_page.html", source_page_context(request, page))
+
+
+def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, object]:
+    """What the source page shows; analysts also get a form to align each translation on it."""
     src = page.source
     citations = src.citations.of_page(page)
-    passages = [p for p in src.passages.select_related("block__document") if _on_page(p, page)]
-    context = {
+    passages = [
+        p for p in src.passages.select_related("block__document", "original") if _on_page(p, page)
+    ]
+    return {
         "source": src,
         "page": page,
         "pdf_url": src.url_at_page(page.label),
         "passages": passages,
         "citing": _citing_claims(citations),
+        "can_align": bool(page.text) and is_analyst(request.user),
     }
-    return render(request, "reader/source_page.html", context)
+
+
+@readable
+def document_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """The citation integrity report of a document (what `manage.py check_citations` prints)."""
+    doc = get_object_or_404(Document, slug=slug)
+    return render(request, "reader/document_check.html", {"report": check_citations(doc)})
 
 
 def _citing_claims(citations: object) -> list[tuple[Claim, str]]:

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from reader.anchoring import anchor_at, best_occurrence
 from reader.models import Annotation, Document, Tag, is_analyst
+from reader.rendering import render_markdown
 
 from .filters import document_filter
 from .views import ById
@@ -147,6 +148,17 @@ class AnnotationInputSerializer(serializers.Serializer):
                     {"judgement": ["Only a selection within a claim can be judged."]}
                 )
         return data
+
+
+class PreviewSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_BODY,
+        write_only=True,
+        error_messages={"max_length": f"The note is longer than {MAX_BODY:,} characters."},
+    )
+    body_html = serializers.CharField(read_only=True)
 
 
 def resolve_target(text: str, selectors: list[dict[str, Any]]) -> Any:
@@ -353,7 +365,6 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     renderer_classes = [
         renderers.JSONRenderer,
         WebAnnotationRenderer,
-        renderers.BrowsableAPIRenderer,
     ]
 
     def get_queryset(self) -> QuerySet[Annotation]:
@@ -448,6 +459,14 @@ class AnnotationViewSet(viewsets.ModelViewSet):
             }
         name = f"{document.slug}-annotations.{request.accepted_renderer.format}"
         return Response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @extend_schema(request=PreviewSerializer, responses={200: PreviewSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def preview(self, request: Request) -> Response:
+        """A note's Markdown body as it would be shown, sanitised as when it is saved."""
+        serializer = PreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"body_html": render_markdown(serializer.validated_data["body"])})
 
     def _validated(
         self, request: Request, instance: Annotation | None = None, partial: bool = False

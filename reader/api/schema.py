@@ -33,9 +33,13 @@ class ReaderAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
+        # Errors come in the negotiated format, or as JSON when refused before negotiation.
+        media_types = list(dict.fromkeys([*self.map_renderers("media_type"), "application/json"]))
         for code, description in ERRORS.items():
             responses.setdefault(
                 code,
-                self._get_response_for_code(OpenApiResponse(ErrorSerializer, description), code),
+                self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description), code, media_types
+                ),
             )
         return responses

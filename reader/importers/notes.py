@@ -28,15 +28,27 @@ JAPANESE_DATE_RE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?"
 SELF_REFERENCE = ("拙稿", "拙著", "筆者")
 
 
-def parse_citations(notes: list[ParsedNote], *, document_author: str) -> None:
+def parse_citations(
+    notes: list[ParsedNote],
+    *,
+    document_author: str,
+    errors: dict[int, CommentaryFormatError] | None = None,
+) -> None:
     """Fill in each note's citations, resolving short forms against earlier notes.
 
-    Raises CommentaryFormatError, naming the note's line, for a short form that resolves to nothing.
+    Raises CommentaryFormatError, naming the note's line, for a short form that resolves to nothing;
+    given `errors`, puts each such error there under its note's number instead, and reads on.
     """
     earlier: list[SourceRef] = []
     previous: ParsedNote | None = None
     for note in notes:
-        citation = _parse_note(note, previous, earlier, document_author)
+        try:
+            citation = _parse_note(note, previous, earlier, document_author)
+        except CommentaryFormatError as error:
+            if errors is None:
+                raise
+            errors[note.number] = error
+            citation = None
         if citation is not None:
             note.citations.append(citation)
             if all(ref.key != citation.source.key for ref in earlier):

@@ -25,23 +25,40 @@ function linkClaimsAndNotes(root) {
   }
 }
 
-// Push each note down to the line of its claim, never over the note above it.
+// Push each item of a margin (a note; an analyst's annotation card, see annotate.js) down to the
+// line of the words it belongs to, never over the item above it, where the margin stands beside
+// the text.
+function marginTarget(row, item) {
+  if (item.classList.contains("note")) {
+    return row.querySelector(`.claim[data-note="${item.dataset.note}"]`);
+  }
+  return row.querySelector(`.annotation-highlight[data-annotation="${item.dataset.annotation}"]`);
+}
+
+function beside(column, text) {
+  return text && column.getBoundingClientRect().left >= text.getBoundingClientRect().right;
+}
+
 function align(root) {
   for (const row of root.querySelectorAll(".row")) {
-    let floor = 0;
-    for (const note of row.querySelectorAll(".note")) {
-      note.style.marginTop = "";
-    }
-    if (!WIDE.matches) continue;
-    const rowTop = row.getBoundingClientRect().top;
-    for (const note of row.querySelectorAll(".note")) {
-      const claim = row.querySelector(`.claim[data-note="${note.dataset.note}"]`);
-      if (!claim) continue;
-      const want = claim.getBoundingClientRect().top - rowTop;
-      const natural = note.offsetTop;
-      const shift = Math.max(0, want - Math.max(natural, floor));
-      note.style.marginTop = `${shift}px`;
-      floor = note.offsetTop + note.offsetHeight;
+    const text = row.querySelector(":scope > .text");
+    for (const column of row.querySelectorAll(":scope > .notes, :scope > .annotations")) {
+      const items = column.querySelectorAll(":scope > .note, :scope > .annotation-card");
+      for (const item of items) {
+        item.style.marginTop = "";
+      }
+      if (!WIDE.matches || !beside(column, text)) continue;
+      const top = column.getBoundingClientRect().top;
+      let floor = 0;
+      for (const item of items) {
+        const target = marginTarget(row, item);
+        if (!target || item.hidden) continue;
+        const want = target.getBoundingClientRect().top - top;
+        const natural = item.offsetTop;
+        const shift = Math.max(0, want - Math.max(natural, floor));
+        item.style.marginTop = `${shift}px`;
+        floor = item.offsetTop + item.offsetHeight;
+      }
     }
   }
 }
@@ -52,6 +69,8 @@ function start() {
   linkClaimsAndNotes(reader);
   align(reader);
   WIDE.addEventListener("change", () => align(reader));
+  // annotate.js announces each change to the highlights and cards it shows.
+  document.addEventListener("reader:layout", () => align(reader));
   let pending = 0;
   window.addEventListener("resize", () => {
     cancelAnimationFrame(pending);

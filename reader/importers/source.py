@@ -1,0 +1,366 @@
+"""Import the file of a cited source: the text of each page, its printed label and its place in
+the file, so that a citation of p.19 opens the PDF at the right page and shows what it says.
+
+PDF files are read with pypdf; labels come from the PDF's own page labels when it has them (i, ii,
+… then 1, 2, …), else from the printed number of the first page. Plain text is cut into pages at
+form feeds (as pdftotext writes them); an HTML page is one page. Reading happens before anything is
+stored, and storing is one transaction: a refused file changes nothing.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from reader.models import Document, Note, Source, SourcePage
+from reader.search import reindex_source
+
+Progress = Callable[[int, int], None]
+
+MAX_LABEL = SourcePage._meta.get_field("label").max_length or 20
+ROMAN = [
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+]  # fmt: skip
+ROMAN_RE = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+HTML_START_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)", re.IGNORECASE)
+# How far into a file a PDF header may sit (the PDF standard allows some junk before it).
+PDF_HEADER_WINDOW = 1024
+
+
+class SourceFileError(ValueError):
+    """A source file that cannot be imported; the message says what is wrong and what to do."""
+
+
+@dataclass
+class ImportedPage:
+    label: str
+    index: int  # zero-based position in the file: the PDF page index for a PDF
+    text: str
+
+
+@dataclass
+class SourceFile:
+    kind: str  # "pdf", "html" or "text"
+    pages: list[ImportedPage]
+    labels_from: str  # where the printed labels came from, for the command's report
+    unlabelled: list[int] = field(default_factory=list)  # indexes named pdf-N for want of a label
+
+
+@dataclass
+class SourceImportResult:
+    source: Source
+    file: SourceFile
+    added: int
+    updated: int
+    detached: list[str]  # cited labels that the file does not have: kept, without text
+
+
+def read_source_file(
+    path: Path,
+    *,
+    first_page_label: str | None = None,
+    password: str | None = None,
+    progress: Progress | None = None,
+) -> SourceFile:
+    """Read the pages of a PDF, HTML or plain-text file; raise SourceFileError if it cannot be."""
+    if first_page_label is not None:
+        _check_first_label(first_page_label)
+    try:
+        with path.open("rb") as file:
+            head = file.read(PDF_HEADER_WINDOW)
+    except FileNotFoundError as error:
+        raise SourceFileError(f"{path}: no such file; check the path") from error
+    except IsADirectoryError as error:
+        raise SourceFileError(f"{path}: is a directory; give the path of a file") from error
+    if not head.strip():
+        raise SourceFileError(f"{path}: the file is empty; download it again")
+    if b"%PDF-" in head:
+        return _read_pdf(path, first_page_label, password, progress)
+    if path.suffix.lower() == ".pdf":
+        looks = "an HTML page (an error page saved as .pdf?)" if HTML_START_RE.match(head) else ""
+        raise SourceFileError(
+            f"{path}: not a PDF file{', but ' + looks if looks else ''} (no %PDF- header); "
+            "check that the download completed and gave the PDF itself"
+        )
+    content = _read_text(path)
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or HTML_START_RE.match(head):
+        return _pages_of("html", [html_text(content)], first_page_label, path)
+    return _pages_of("text", _form_feed_pages(content), first_page_label, path)
+
+
+def import_source(
+    source: Source,
+    path: Path,
+    *,
+    first_page_label: str | None = None,
+    password: str | None = None,
+    progress: Progress | None = None,
+) -> SourceImportResult:
+    """Read the file, then replace the source's pages in one transaction.
+
+    Pages keep their rows (and so every link to them) by label: an existing label gets the new
+    index and text. A page that citations or passages name but the file lacks is kept without
+    text and index; other pages the file no longer has are removed.
+    """
+    read = read_source_file(
+        path, first_page_label=first_page_label, password=password, progress=progress
+    )
+    with transaction.atomic():
+        return _store_pages(source, read)
+
+
+def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    existing = {page.label: page for page in source.pages.all()}
+    updated, added = [], []
+    for imported in read.pages:
+        page = existing.pop(imported.label, None)
+        if page is None:
+            added.append(SourcePage(source=source, label=imported.label))
+            page = added[-1]
+        else:
+            updated.append(page)
+        page.pdf_index, page.text = imported.index, imported.text
+    named = _named_labels(source)
+    detached = [page for label, page in existing.items() if label in named]
+    for page in detached:
+        page.pdf_index, page.text = None, ""
+    SourcePage.objects.filter(
+        pk__in=[page.pk for label, page in existing.items() if label not in named]
+    ).delete()
+    SourcePage.objects.bulk_update([*updated, *detached], ["pdf_index", "text"], batch_size=500)
+    SourcePage.objects.bulk_create(added, batch_size=500)
+    source.save(update_fields=["updated"])
+    # The reader caches each document's page by its revision and `updated`: show the new text.
+    citing = Note.objects.filter(citations__source=source).values("document_id")
+    Document.objects.filter(pk__in=citing).update(updated=timezone.now())
+    reindex_source(source)
+    return SourceImportResult(
+        source, read, len(added), len(updated), sorted(page.label for page in detached)
+    )
+
+
+def _named_labels(source: Source) -> set[str]:
+    """Every page label that a citation or a passage of the source names."""
+    ranges = list(source.citations.values_list("first_page", "last_page"))
+    ranges += list(source.passages.values_list("first_page", "last_page"))
+    labels: set[str] = set()
+    for first, last in ranges:
+        if first.isdigit() and last.isdigit() and 0 <= int(last) - int(first) < 1000:
+            labels |= {str(number) for number in range(int(first), int(last) + 1)}
+        labels |= {label for label in (first, last) if label}
+    return labels
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _read_pdf(
+    path: Path, first_page_label: str | None, password: str | None, progress: Progress | None
+) -> SourceFile:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    damaged = "the file is damaged or not a PDF; download it again, or repair it (qpdf, Acrobat)"
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(password or ""):
+            what = "the password given does not open it" if password else "it needs a password"
+            raise SourceFileError(
+                f"{path}: the PDF is encrypted and {what}; pass the password with --password, "
+                "or import a decrypted copy (qpdf --decrypt --password=… in.pdf out.pdf)"
+            )
+        count = len(reader.pages)
+        has_labels = "/PageLabels" in reader.root_object
+        printed = list(reader.page_labels) if has_labels else []
+    except SourceFileError:
+        raise
+    except DependencyError as error:
+        install = "install it (pip install 'pypdf[crypto]')"
+        raise SourceFileError(f"{path}: {error}; {install}") from error
+    except Exception as error:  # pypdf raises many kinds of error on a broken file
+        reason = _reason(error)
+        raise SourceFileError(f"{path}: cannot read the PDF ({reason}): {damaged}") from error
+    if count == 0:
+        raise SourceFileError(f"{path}: the PDF has no pages; download it again")
+    texts = []
+    for index, page in enumerate(reader.pages):
+        try:
+            texts.append(clean_text(page.extract_text()))
+        except Exception as error:
+            raise SourceFileError(
+                f"{path}: cannot read the text of PDF page {index + 1} ({_reason(error)}): "
+                f"{damaged}"
+            ) from error
+        if progress:
+            progress(index + 1, count)
+    if not any(texts):
+        raise SourceFileError(
+            f"{path}: none of its {count} pages has any text (a scan?); run OCR on it "
+            "(e.g. ocrmypdf in.pdf out.pdf) and import the result"
+        )
+    if has_labels:
+        labels, origin = printed, "the PDF's page labels"
+    elif first_page_label:
+        labels, origin = numbered_from(first_page_label, count), "--first-page-label"
+    else:
+        labels, origin = numbered_from("1", count), "page order (the PDF has no page labels)"
+    return _labelled("pdf", labels, texts, origin)
+
+
+def _reason(error: Exception) -> str:
+    message = " ".join(str(error).split())[:120]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+# --- HTML and plain text ----------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    try:
+        content = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceFileError(
+            f"{path}: neither a PDF nor UTF-8 text (byte {error.start} cannot be decoded); "
+            "give a PDF, an HTML page or a UTF-8 text file"
+        ) from error
+    if "\x00" in content:
+        raise SourceFileError(
+            f"{path}: a binary file, neither a PDF nor text; give a PDF, an HTML page or UTF-8 text"
+        )
+    return content
+
+
+def _form_feed_pages(content: str) -> list[str]:
+    pages = [clean_text(part) for part in content.split("\f")]
+    while len(pages) > 1 and not pages[-1]:
+        pages.pop()  # pdftotext ends the last page with a form feed too
+    return pages
+
+
+def _pages_of(kind: str, texts: list[str], first_page_label: str | None, path: Path) -> SourceFile:
+    if not any(texts):
+        raise SourceFileError(f"{path}: the file has no text; check that it is the right file")
+    origin = "--first-page-label" if first_page_label else "page order"
+    return _labelled(kind, numbered_from(first_page_label or "1", len(texts)), texts, origin)
+
+
+class _TextOfHTML(html.parser.HTMLParser):
+    SKIP = {"script", "style", "noscript", "template", "head", "svg", "nav", "footer"}
+    BLOCKS = {
+        "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
+        "article", "table", "ul", "ol", "dd", "dt", "pre", "hr", "figcaption", "main",
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(content: str) -> str:
+    parser = _TextOfHTML()
+    parser.feed(content)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def clean_text(text: str) -> str:
+    """Drop NUL characters (no database stores them) and trailing spaces; keep the lines."""
+    lines = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+# --- page labels ------------------------------------------------------------------------------
+
+
+def _labelled(kind: str, labels: list[str], texts: list[str], origin: str) -> SourceFile:
+    """Pair labels with texts; a page with no usable label (none, too long, or the label of an
+    earlier page) is named pdf-N after its one-based place in the file."""
+    seen: set[str] = set()
+    pages, unlabelled = [], []
+    for index, (label, text) in enumerate(zip(labels, texts, strict=True)):
+        label = label.strip()
+        if not label or len(label) > MAX_LABEL or "/" in label or label in seen:
+            label = f"pdf-{index + 1}"
+            unlabelled.append(index)
+        seen.add(label)
+        pages.append(ImportedPage(label, index, text))
+    return SourceFile(kind, pages, origin, unlabelled)
+
+
+def _check_first_label(label: str) -> None:
+    if not (label.isdigit() or (label and ROMAN_RE.match(label.lower()))):
+        raise SourceFileError(
+            f"--first-page-label “{label}”: give the printed number of the first page, "
+            "as a number (1, 5) or a roman numeral (i, iii)"
+        )
+
+
+def numbered_from(first: str, count: int) -> list[str]:
+    """Labels for `count` pages numbered on from `first`: 5, 6, 7… or iii, iv, v…"""
+    if first.isdigit():
+        return [str(int(first) + offset) for offset in range(count)]
+    start = roman_value(first.lower())
+    labels = [roman(start + offset) for offset in range(count)]
+    return [label.upper() for label in labels] if first.isupper() else labels
+
+
+def roman(number: int) -> str:
+    out = []
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def roman_value(numeral: str) -> int:
+    total, rest = 0, numeral
+    for value, letters in ROMAN:
+        while rest.startswith(letters):
+            total, rest = total + value, rest[len(letters) :]
+    return total
+
+
+def label_runs(labels: list[str]) -> str:
+    """Print labels as runs: i–iv, 1–44, pdf-50."""
+    runs: list[list[str]] = []
+    for label in labels:
+        if runs and _follows(runs[-1][-1], label):
+            runs[-1].append(label)
+        else:
+            runs.append([label])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
+
+
+def _follows(previous: str, label: str) -> bool:
+    if previous.isdigit() and label.isdigit():
+        return int(label) == int(previous) + 1
+    pair = (previous.lower(), label.lower())
+    if all(part and ROMAN_RE.match(part) for part in pair):
+        return roman_value(pair[1]) == roman_value(pair[0]) + 1
+    return False

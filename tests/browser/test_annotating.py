@@ -1,0 +1,590 @@
+"""Annotating in the reader, in a real browser: selecting words with the mouse and with the
+keyboard alone, the editor with its server-rendered preview, highlights and margin cards that lead
+to each other, what another analyst and a user who is not an analyst may do, replies, edits,
+deletions, filters, orphans, offsets beyond the Basic Multilingual Plane, and axe with the editor
+open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from django.test import Client
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from reader.importers.commentary import import_commentary
+from reader.models import Annotation, Claim, Document
+from tests.conftest import PASSWORD
+
+from .conftest import SEED
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+READER = "/documents/npi-commentary-80/"
+# The words of claim 2, the whole sentence its note marker closes.
+SENTENCE = (
+    "これに先立ってトランプ政権は、より上位の戦略文書である「国家安全保障戦略"
+    "（National Security Strategy）」を2025年12月に公表している"
+)
+MAX_TABS = 120
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def watch(page: Page) -> list[str]:
+    """Collect the page's uncaught errors; a test asserts there were none."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def log_in(page: Page, live_server: LiveServer, user: User, path: str = READER) -> None:
+    page.goto(live_server.url + path)
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + path)
+    wait_for_annotations(page)
+
+
+def wait_for_annotations(page: Page) -> None:
+    expect(page.locator(".reader")).to_have_attribute("data-annotations-ready", "true")
+
+
+def drag_select(page: Page, words: str) -> None:
+    """Select `words` in the text by dragging the mouse from its first character to its last."""
+    points = page.evaluate(
+        """words => {
+          const nodes = [];
+          const walker = document.createTreeWalker(document.querySelector(".reader"),
+            NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (node.parentElement.closest(".text") && !node.parentElement.closest(".marker")) {
+              nodes.push(node);
+            }
+          }
+          const text = nodes.map(n => n.data).join("");
+          const at = text.indexOf(words);
+          if (at < 0) return null;
+          function place(offset) {
+            for (const node of nodes) {
+              if (offset < node.data.length) return [node, offset];
+              offset -= node.data.length;
+            }
+          }
+          function rect(offset) {
+            const [node, inNode] = place(offset);
+            const range = document.createRange();
+            range.setStart(node, inNode);
+            range.setEnd(node, inNode + 1);
+            return range.getClientRects()[0];
+          }
+          place(at)[0].parentElement.scrollIntoView({block: "center"});
+          const first = rect(at), last = rect(at + words.length - 1);
+          return [first.left + 1, first.top + first.height / 2,
+                  last.right - 1, last.top + last.height / 2];
+        }""",
+        words,
+    )
+    assert points, f"{words!r} is not in the text"
+    x1, y1, x2, y2 = points
+    page.mouse.move(x1, y1)
+    page.mouse.down()
+    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=5)
+    page.mouse.move(x2, y2, steps=5)
+    page.mouse.up()
+    assert page.evaluate("getSelection().toString()").replace("\n", "") == words
+
+
+def tab_to(page: Page, locator: Locator, *, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the element has the focus."""
+    handle = locator.element_handle()
+    for _ in range(MAX_TABS):
+        if page.evaluate("element => document.activeElement === element", handle):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    pytest.fail(f"{locator} did not get the focus in {MAX_TABS} Tab presses")
+
+
+def highlighted_words(page: Page, annotation_id: int) -> str:
+    marks = page.locator(f"mark.annotation-highlight[data-annotation='{annotation_id}']")
+    return "".join(marks.all_text_contents())
+
+
+def annotate(client: Client, document: Document, words: str, **fields: Any) -> Annotation:
+    """Post a note on the first occurrence of `words` through the API, as a script would."""
+    start = document.plain_text().index(words)
+    target = {
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": words},
+            {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
+        ]
+    }
+    data = {"document": document.slug, "target": target, "body": "", **fields}
+    response = client.post("/api/annotations/", data, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return Annotation.objects.get(pk=response.json()["id"])
+
+
+def api_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def card(page: Page, annotation: Annotation | int) -> Locator:
+    pk = annotation if isinstance(annotation, int) else annotation.pk
+    return page.locator(f"#annotation-{pk}")
+
+
+# --- writing a note -------------------------------------------------------------------------------
+
+
+def test_an_analyst_selects_a_sentence_writes_a_note_and_finds_it_again_after_a_reload(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    errors = watch(page)
+    page.goto(live_server.url + READER)
+    expect(page.get_by_role("link", name="Log in")).to_have_attribute(
+        "href", "/accounts/login/?next=" + READER
+    )
+    log_in(page, live_server, analyst)
+    expect(page.locator(".logged-in-as")).to_have_text("Logged in as alice")
+
+    drag_select(page, SENTENCE)
+    page.get_by_role("button", name="Annotate").click()
+    editor = page.get_by_role("dialog", name="New annotation")
+    expect(editor).to_be_visible()
+    expect(editor.locator("#editor-quote-text")).to_have_text(SENTENCE)
+    expect(editor.get_by_label("Note (Markdown)")).to_be_focused()
+    editor.get_by_label("Note (Markdown)").fill(
+        "**Dated** before the NDS: see [the NSS](https://example.org/nss).\n\n- one\n- two"
+    )
+    editor.get_by_role("button", name="Preview").click()
+    preview = editor.locator("#editor-preview-body")
+    expect(preview.locator("strong")).to_have_text("Dated")
+    expect(preview.locator("a[href='https://example.org/nss']")).to_have_text("the NSS")
+    expect(preview.locator("li")).to_have_count(2)
+    editor.get_by_label("Tags").fill("nss, timing")
+    editor.get_by_role("radio", name="Analysts").check()
+    # The sentence is the claim of note 2: it may be judged.
+    editor.get_by_label("Judgement", exact=True).select_option("supported")
+    editor.get_by_label("Reason, in a few words").fill("The NSS came out in December 2025.")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+
+    note = Annotation.objects.get()
+    start = live_document.plain_text().index(SENTENCE)
+    assert (note.start, note.end, note.exact) == (start, start + len(SENTENCE), SENTENCE)
+    assert note.visibility == "analysts" and note.judgement == "supported"
+    assert note.claim is not None and note.claim.note.number == 2
+    assert sorted(tag.name for tag in note.tags.all()) == ["nss", "timing"]
+    # The focus is on the new highlight, where the words were selected.
+    expect(page.locator(f"#highlight-{note.pk}")).to_be_focused()
+
+    page.reload()
+    wait_for_annotations(page)
+    assert highlighted_words(page, note.pk) == SENTENCE
+    # Cut at the edge of the claim's link: the highlight is inside it.
+    expect(page.locator(f"#claim-2 mark[data-annotation='{note.pk}']")).to_have_count(1)
+    shown = card(page, note)
+    expect(shown).to_be_visible()
+    expect(shown.locator(".annotation-body strong")).to_have_text("Dated")
+    expect(shown.locator(".annotation-judgement")).to_contain_text("Supported")
+    expect(shown.locator(".annotation-judgement")).to_contain_text("December 2025")
+    expect(shown.locator(".annotation-tags li")).to_have_text(["nss", "timing"])
+    expect(shown.locator(".annotation-visibility")).to_have_text("Analysts")
+    expect(shown.get_by_role("button", name="Edit")).to_be_visible()
+
+    # In the margin beside the text, level with its highlight.
+    mark, text, box = (
+        page.locator(f"#highlight-{note.pk}").bounding_box(),
+        page.locator("#p1 .text").bounding_box(),
+        shown.bounding_box(),
+    )
+    assert mark and text and box
+    assert box["x"] >= text["x"] + text["width"], (text, box)
+    assert abs(box["y"] - mark["y"]) <= 40, (mark, box)
+
+    # Activating one focuses the other.
+    shown.locator(".annotation-target a").click()
+    expect(page.locator(f"#highlight-{note.pk}")).to_be_focused()
+    expect(shown).to_contain_class("is-active")
+    page.mouse.move(0, 0)
+    page.locator(f"#highlight-{note.pk}").click()
+    expect(shown).to_be_focused()
+    assert errors == []
+
+
+def test_a_selection_outside_a_claim_cannot_be_judged(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    log_in(page, live_server, analyst)
+    drag_select(page, "公表された国家防衛戦略の記述のうち")
+    page.get_by_role("button", name="Annotate").click()
+    editor = page.get_by_role("dialog", name="New annotation")
+    expect(editor.locator("#editor-judgement")).to_be_hidden()
+    editor.get_by_label("Note (Markdown)").fill("Two points.")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+    note = Annotation.objects.get()
+    assert note.judgement == "" and note.visibility == "private" and note.claim is None
+
+
+def test_escape_cancels_the_editor_and_gives_the_focus_back(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    log_in(page, live_server, analyst)
+    tab_to(page, page.locator("#claim-2"))
+    for _ in range(len("これに先立って")):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Annotate")).to_be_focused()
+    page.keyboard.press("Enter")
+    editor = page.get_by_role("dialog", name="New annotation")
+    expect(editor).to_be_visible()
+    expect(editor.locator("#editor-quote-text")).to_have_text("これに先立って")
+    page.keyboard.type("not kept")
+    page.keyboard.press("Escape")
+    expect(editor).to_be_hidden()
+    expect(page.locator("#claim-2")).to_be_focused()
+    assert not Annotation.objects.exists()
+
+
+def test_the_whole_flow_works_by_keyboard_alone(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    errors = watch(page)
+    page.goto(f"{live_server.url}/accounts/login/?next={READER}")
+    expect(page.get_by_label("User name")).to_be_focused()
+    page.keyboard.type(analyst.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + READER)
+    wait_for_annotations(page)
+
+    # Select the sentence of claim 2: from its first character, Shift+Arrow as far as its last.
+    tab_to(page, page.locator("#claim-2"))
+    for _ in range(len(SENTENCE)):
+        page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate("getSelection().toString()") == SENTENCE
+    expect(page.locator("#annotator-status")).to_contain_text("Press Tab to annotate")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Annotate")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    editor = page.get_by_role("dialog", name="New annotation")
+    expect(editor.get_by_label("Note (Markdown)")).to_be_focused()
+    page.keyboard.type("*Check* the date.")
+    tab_to(page, editor.get_by_role("button", name="Preview"))
+    page.keyboard.press("Enter")
+    expect(editor.locator("#editor-preview-body em")).to_have_text("Check")
+    tab_to(page, editor.get_by_label("Tags"))
+    page.keyboard.type("dates")
+    tab_to(page, editor.get_by_role("radio", name="Only me"))
+    page.keyboard.press("ArrowRight")
+    expect(editor.get_by_role("radio", name="Analysts")).to_be_checked()
+    tab_to(page, editor.get_by_label("Judgement", exact=True))
+    page.keyboard.press("ArrowDown")  # the first judgement: supported
+    tab_to(page, editor.get_by_role("button", name="Save"))
+    page.keyboard.press("Enter")
+    expect(editor).to_be_hidden()
+
+    note = Annotation.objects.get()
+    assert note.exact == SENTENCE and note.body == "*Check* the date."
+    assert note.visibility == "analysts" and note.judgement == "supported"
+    highlight = page.locator(f"#highlight-{note.pk}")
+    expect(highlight).to_be_focused()
+    # From the highlight to its card and back, by keyboard.
+    page.keyboard.press("Enter")
+    expect(card(page, note)).to_be_focused()
+    tab_to(page, card(page, note).locator(".annotation-target a"))
+    page.keyboard.press("Enter")
+    expect(highlight).to_be_focused()
+
+    # Edit it by keyboard: the card's Edit button, a new body, Save.
+    tab_to(page, card(page, note).get_by_role("button", name="Edit"))
+    page.keyboard.press("Enter")
+    edit = page.get_by_role("dialog", name="Edit annotation")
+    expect(edit.get_by_label("Note (Markdown)")).to_have_value("*Check* the date.")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Checked: **December 2025**.")
+    tab_to(page, edit.get_by_role("button", name="Save"))
+    page.keyboard.press("Enter")
+    expect(edit).to_be_hidden()
+    expect(card(page, note).locator(".annotation-body strong")).to_have_text("December 2025")
+    expect(card(page, note)).to_be_focused()
+
+    # And delete it: the confirmation opens on Cancel; Delete is one Tab back.
+    tab_to(page, card(page, note).get_by_role("button", name="Delete"))
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("dialog", name="Delete this annotation?")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(confirm).to_be_hidden()
+    expect(page.locator("mark.annotation-highlight")).to_have_count(0)
+    assert not Annotation.objects.exists()
+    assert errors == []
+
+
+# --- others' notes --------------------------------------------------------------------------------
+
+
+def test_a_second_analyst_sees_an_analysts_note_and_replies_but_cannot_edit_it(
+    page: Page,
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    second_analyst: User,
+) -> None:
+    alice = api_client(analyst)
+    shared = annotate(alice, live_document, SENTENCE, body="*Shared*", visibility="analysts")
+    private = annotate(alice, live_document, "模範的な同盟国", body="Mine", visibility="private")
+
+    log_in(page, live_server, second_analyst)
+    shown = card(page, shared)
+    expect(shown).to_be_visible()
+    expect(shown.locator(".annotation-author")).to_have_text("alice")
+    expect(shown.locator(".annotation-body em")).to_have_text("Shared")
+    assert highlighted_words(page, shared.pk) == SENTENCE
+    expect(shown.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(shown.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(card(page, private)).to_have_count(0)
+    expect(page.locator(f"mark[data-annotation='{private.pk}']")).to_have_count(0)
+    # Nor can the API be talked into it from this page.
+    status = page.evaluate(
+        """async id => {
+          const config = JSON.parse(document.getElementById("annotator-config").textContent);
+          const response = await fetch(`/api/annotations/${id}/`, {method: "PATCH",
+            headers: {"Content-Type": "application/json", "X-CSRFToken": config.csrfToken},
+            body: JSON.stringify({body: "taken over"})});
+          return response.status;
+        }""",
+        shared.pk,
+    )
+    assert status == 403
+    shared.refresh_from_db()
+    assert shared.body == "*Shared*"
+
+    shown.get_by_role("button", name="Reply").click()
+    editor = page.get_by_role("dialog", name="Reply to alice")
+    expect(editor.locator("#editor-tags-field")).to_be_hidden()
+    # A reply cannot be seen by more people than the note it answers.
+    expect(editor.get_by_role("radio", name="Everyone")).to_be_disabled()
+    expect(editor.get_by_role("radio", name="Analysts")).to_be_checked()
+    editor.get_by_label("Note (Markdown)").fill("Agreed, **see p.19**.")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+    reply = shown.locator(".annotation-reply")
+    expect(reply).to_have_count(1)
+    expect(reply.locator(".annotation-author")).to_have_text("bob")
+    expect(reply.locator(".annotation-body strong")).to_have_text("see p.19")
+    expect(reply.get_by_role("button", name="Edit")).to_be_visible()
+    assert Annotation.objects.get(parent=shared).author == second_analyst
+
+
+def test_a_user_who_is_not_an_analyst_reads_public_notes_but_cannot_annotate(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User, member: User
+) -> None:
+    alice = api_client(analyst)
+    public = annotate(alice, live_document, SENTENCE, body="For all", visibility="public")
+    analysts_only = annotate(alice, live_document, "模範的な同盟国", visibility="analysts")
+
+    log_in(page, live_server, member)
+    expect(card(page, public)).to_be_visible()
+    expect(card(page, analysts_only)).to_have_count(0)
+    expect(card(page, public).get_by_role("button")).to_have_count(0)
+    drag_select(page, "公表された国家防衛戦略の記述のうち")
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("button", name="Annotate")).to_be_hidden()
+
+
+def test_without_javascript_a_logged_in_user_still_reads_and_logs_out(
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+) -> None:
+    # (The <noscript> note is checked in tests/test_reader_annotator.py: Playwright turns scripts
+    # off without telling the HTML parser, which then keeps <noscript> as raw text.)
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next={READER}")
+    page.get_by_label("User name").fill(analyst.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + READER)
+    expect(page.locator("#annotator-bar")).to_be_hidden()
+    expect(page.get_by_role("button", name="Annotate")).to_be_hidden()
+    # The page still reads: claims lead to their notes.
+    page.locator("#claim-3").click()
+    expect(page).to_have_url(live_server.url + READER + "#note-3")
+    # Logging out is a plain form.
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
+# --- the margin -----------------------------------------------------------------------------------
+
+
+def test_the_margin_filters_by_tag_author_and_judgement(
+    page: Page,
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    second_analyst: User,
+) -> None:
+    alice, bob = api_client(analyst), api_client(second_analyst)
+    judged = annotate(
+        alice,
+        live_document,
+        SENTENCE,
+        body="a",
+        tags=["nss"],
+        visibility="analysts",
+        judgement="disputed",
+    )
+    tagged = annotate(alice, live_document, "模範的な同盟国", body="b", tags=["allies"])
+    bobs = annotate(bob, live_document, "インセンティブ", body="c", visibility="analysts")
+
+    log_in(page, live_server, analyst)
+    status = page.locator("#filter-status")
+    expect(status).to_have_text("Showing 3 of 3 annotations.")
+    filters = page.get_by_role("form", name="Filter the annotations")
+
+    filters.get_by_label("Tag").select_option("allies")
+    expect(status).to_have_text("Showing 1 of 3 annotations.")
+    expect(card(page, tagged)).to_be_visible()
+    expect(card(page, judged)).to_be_hidden()
+    expect(page.locator(f"mark[data-annotation='{judged.pk}']").first).to_contain_class(
+        "is-filtered"
+    )
+
+    filters.get_by_label("Tag").select_option("")
+    filters.get_by_label("Author").select_option("bob")
+    expect(status).to_have_text("Showing 1 of 3 annotations.")
+    expect(card(page, bobs)).to_be_visible()
+    expect(card(page, tagged)).to_be_hidden()
+
+    filters.get_by_label("Author").select_option("")
+    filters.get_by_label("Judgement").select_option("disputed")
+    expect(status).to_have_text("Showing 1 of 3 annotations.")
+    expect(card(page, judged)).to_be_visible()
+    expect(card(page, judged).locator(".annotation-judgement")).to_contain_text("Disputed")
+    expect(card(page, bobs)).to_be_hidden()
+
+
+def test_notes_whose_words_are_gone_are_listed_as_orphans(
+    page: Page,
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    tmp_path: Path,
+) -> None:
+    alice = api_client(analyst)
+    gone = annotate(alice, live_document, "取り立てて新しくはない", body="*Really?*")
+    kept = annotate(alice, live_document, SENTENCE, body="Still here")
+    revised = tmp_path / "npi-commentary-80.txt"
+    text = SEED.read_text(encoding="utf-8").replace("取り立てて新しくはない", "目新しくはない")
+    revised.write_text(text, encoding="utf-8")
+    import_commentary(revised)
+    gone.refresh_from_db()
+    assert gone.state == "orphaned"
+
+    log_in(page, live_server, analyst)
+    orphans = page.get_by_role("region", name="Orphaned annotations")
+    expect(orphans).to_be_visible()
+    expect(orphans.locator(".annotation-card")).to_have_count(1)
+    expect(card(page, gone).locator("q")).to_have_text("取り立てて新しくはない")
+    expect(card(page, gone).locator(".annotation-body em")).to_have_text("Really?")
+    expect(page.locator(f"mark[data-annotation='{gone.pk}']")).to_have_count(0)
+    assert highlighted_words(page, kept.pk) == SENTENCE
+
+
+# --- offsets ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def astral_document(transactional_db: None) -> Document:
+    """A document whose text holds 𠮷, outside the Basic Multilingual Plane (two UTF-16 units)."""
+    document = Document.objects.create(slug="astral", title="𠮷", language="ja")
+    document.blocks.create(position=1, anchor="p1", text="𠮷野家の𠮷は土よし。国家防衛戦略を読む。")
+    document.blocks.create(position=2, anchor="p2", text="𠮷𠮷𠮷、同盟の負担分担。")
+    return document
+
+
+def test_offsets_count_code_points_beyond_the_basic_multilingual_plane(
+    page: Page, live_server: LiveServer, astral_document: Document, analyst: User
+) -> None:
+    path = astral_document.get_absolute_url()
+    text = astral_document.plain_text()
+    by_api = annotate(api_client(analyst), astral_document, "負担分担", body="from a script")
+    assert by_api.start == text.index("負担分担") == 29
+
+    log_in(page, live_server, analyst, path)
+    assert highlighted_words(page, by_api.pk) == "負担分担"
+    drag_select(page, "𠮷は土よし")
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_label("Note (Markdown)").fill("astral")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    note = Annotation.objects.get(body="astral")
+    assert (note.start, note.end) == (4, 9) and note.exact == "𠮷は土よし"
+    assert text[note.start : note.end] == "𠮷は土よし"
+    page.reload()
+    wait_for_annotations(page)
+    assert highlighted_words(page, note.pk) == "𠮷は土よし"
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+
+def test_axe_finds_no_violation_with_cards_shown_and_with_the_editor_open(
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+) -> None:
+    annotate(
+        api_client(analyst),
+        live_document,
+        "模範的な同盟国",
+        body="**x** [y](https://example.org)",
+        tags=["allies"],
+    )
+    page = new_context(bypass_csp=True).new_page()
+    log_in(page, live_server, analyst)
+    axe = Axe()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    drag_select(page, SENTENCE)
+    page.get_by_role("button", name="Annotate").click()
+    editor = page.get_by_role("dialog", name="New annotation")
+    editor.get_by_label("Note (Markdown)").fill("*Preview* me")
+    editor.get_by_role("button", name="Preview").click()
+    expect(editor.locator("#editor-preview-body em")).to_have_text("Preview")
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_claims_still_link_to_their_notes_for_an_analyst(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    log_in(page, live_server, analyst)
+    page.locator("#claim-3").click()
+    expect(page).to_have_url(live_server.url + READER + "#note-3")
+    assert Claim.objects.filter(note__number=3).exists()
