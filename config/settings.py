@@ -141,6 +141,9 @@ STORAGES = {
     },
 }
 
+# Search ranks at most this many matches of a query (0: all); see reader.search.search.
+SEARCH_RANK_AMONG = envint("SEARCH_RANK_AMONG", "5000")
+
 # Who may read: anonymous visitors see public material unless this is turned off.
 READER_PUBLIC = envbool("READER_PUBLIC", "1")
 # Seconds a rendered document body stays in the cache (it is also keyed by revision).

@@ -217,10 +217,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"query": query, "hits": [], "error": ""}
     if query:
         try:
-            context["hits"] = [
-                (hit, mark_safe(hit.snippet))  # snippet() escapes the text and adds only <mark>
-                for hit in search(query, limit=SEARCH_PAGE_SIZE)
-            ]
+            hits = search(query, limit=SEARCH_PAGE_SIZE)
         except SearchQueryError as error:
             context["error"] = str(error)
+        else:
+            # snippet() escapes the text and adds only <mark>
+            context["hits"] = [(hit, mark_safe(hit.snippet)) for hit in hits]
+            context.update(total=hits.total, capped=hits.capped, shown=len(hits))
     return render(request, "reader/search.html", context)

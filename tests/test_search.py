@@ -277,3 +277,30 @@ def test_the_api_pages_through_hits(client: Client, seed_document: Document, set
         PassageSearchView.page_size = original
     ids = [r["id"] for page in (first, second, third) for r in page["results"]]
     assert len(ids) == 13 == len(set(ids)) and third["next"] is None
+
+
+def test_a_common_query_ranks_its_first_matches_and_says_so(
+    client: Client, seed_document: Document, settings: Any
+) -> None:
+    exact = search("同盟", limit=1000, rank_among=0)
+    assert len(exact) == exact.total == 13 and not exact.capped
+    capped = search("同盟", limit=1000, rank_among=5)
+    assert len(capped) == capped.total == 5 and capped.capped
+    assert {h.entry.pk for h in capped} <= {h.entry.pk for h in exact}
+    settings.SEARCH_RANK_AMONG = 5
+    assert client.get("/api/passages/", {"q": "同盟"}).json()["capped"] is True
+    page = client.get("/search/", {"q": "同盟"}).text
+    assert "More than 5 passages contain “同盟”: the best of the first 5 are ranked." in page
+    assert client.get("/api/passages/", {"q": "model allies"}).json()["capped"] is False
+
+
+def test_the_search_page_counts_every_match(client: Client, seed_document: Document) -> None:
+    from reader import views
+
+    views.SEARCH_PAGE_SIZE, original = 4, views.SEARCH_PAGE_SIZE
+    try:
+        page = client.get("/search/", {"q": "同盟"}).text
+    finally:
+        views.SEARCH_PAGE_SIZE = original
+    assert "13 passages contain “同盟”. The first 4 are shown." in page
+    assert page.count('<p class="snippet"') == 4

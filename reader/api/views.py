@@ -168,6 +168,10 @@ class PassageSearchView(APIView):
             {
                 "results": PassageHitSerializer(many=True),
                 "next": serializers.URLField(allow_null=True),
+                "capped": serializers.BooleanField(
+                    help_text="More passages matched than are ranked (SEARCH_RANK_AMONG, 5,000 "
+                    "by default): the best of the first matches are returned; narrow the query."
+                ),
             },
         ),
     )
@@ -189,7 +193,7 @@ class PassageSearchView(APIView):
             hits = search(data["q"], criteria, offset=offset, limit=self.page_size + 1)
         except SearchQueryError as error:
             raise ValidationError({"q": [str(error)]}) from error
-        next_url = None
+        next_url, capped = None, hits.capped
         if len(hits) > self.page_size:
             hits = hits[: self.page_size]
             query = request.query_params.copy()
@@ -198,7 +202,7 @@ class PassageSearchView(APIView):
             ).decode()
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         results = PassageHitSerializer(hits, many=True, context={"request": request}).data
-        return Response({"results": results, "next": next_url})
+        return Response({"results": results, "next": next_url, "capped": capped})
 
 
 def _offset(cursor: str | None) -> int:

@@ -11,13 +11,23 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 
 from reader.models import Document, SearchEntry, Source, SourcePage, SourcePassage
 
 from .terms import MAX_QUERY_LENGTH, Term, contains, fold, index_terms, query_terms, squeeze
 
-__all__ = ["Hit", "SearchQueryError", "contains", "reindex_document", "reindex_source", "search"]
+__all__ = [
+    "Hit",
+    "Hits",
+    "RANK_AMONG",
+    "SearchQueryError",
+    "contains",
+    "reindex_document",
+    "reindex_source",
+    "search",
+]
 
 
 class SearchQueryError(ValueError):
@@ -56,36 +66,62 @@ class Filters:
         return "".join(f" AND {clause}" for clause in clauses), params
 
 
+class Hits(list[Hit]):
+    """A page of hits, with how many passages matched in all (`total`), unless more matched than
+    were ranked (`capped`: then `total` is the number ranked)."""
+
+    total: int = 0
+    capped: bool = False
+
+
 def search(
-    query: str, filters: Filters | None = None, *, offset: int = 0, limit: int = 20
-) -> list[Hit]:
-    """Hits for the query, best first; raises SearchQueryError for a query with nothing to find."""
+    query: str,
+    filters: Filters | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    rank_among: int | None = None,
+) -> Hits:
+    """Hits for the query, best first; raises SearchQueryError for a query with nothing to find.
+
+    Ranking every hit of a common term costs hundreds of milliseconds (bench/search.py), so only
+    the first `rank_among` matches (settings.SEARCH_RANK_AMONG by default; 0 for all) are ranked
+    and returned, and the result says when more matched.
+    """
+    if rank_among is None:
+        rank_among = settings.SEARCH_RANK_AMONG
     terms = _checked_terms(query)
-    filters = filters or Filters()
-    where, params = filters.sql()
+    where, params = (filters or Filters()).sql()
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT e.id, ts_rank(e.vector, q) AS score "
-            "FROM reader_searchentry e, to_tsquery('simple', %s) q "
-            f"WHERE e.vector @@ q AND strpos(e.folded, %s) > 0{where} "
-            "ORDER BY score DESC, e.id LIMIT %s OFFSET %s"
+            "WITH candidates AS MATERIALIZED (SELECT e.id, e.vector FROM reader_searchentry e "
+            f"WHERE e.vector @@ to_tsquery('simple', %s) AND strpos(e.folded, %s) > 0{where} "
+            "LIMIT %s) "
+            "SELECT id, ts_rank(vector, to_tsquery('simple', %s)) AS score, count(*) OVER () "
+            "FROM candidates ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
-        arguments = [_tsquery(terms), squeeze(query), *params, limit, offset]
+        tsquery = _tsquery(terms)
+        cap = rank_among or None  # LIMIT NULL: no limit
+        arguments = [tsquery, squeeze(query), *params, cap, tsquery, limit, offset]
     else:
         sql = (
-            "SELECT e.id, -bm25(reader_search_fts) AS score "
-            "FROM reader_search_fts JOIN reader_searchentry e ON e.id = reader_search_fts.rowid "
-            f"WHERE reader_search_fts MATCH %s AND instr(e.folded, %s) > 0{where} "
-            "ORDER BY bm25(reader_search_fts), e.id LIMIT %s OFFSET %s"
+            "SELECT id, score, count(*) OVER () FROM (SELECT e.id AS id, "
+            "-bm25(reader_search_fts) AS score FROM reader_search_fts "
+            "JOIN reader_searchentry e ON e.id = reader_search_fts.rowid "
+            f"WHERE reader_search_fts MATCH %s AND instr(e.folded, %s) > 0{where} LIMIT %s) "
+            "ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
-        arguments = [_fts5_query(terms), squeeze(query), *params, limit, offset]
+        arguments = [_fts5_query(terms), squeeze(query), *params, rank_among or -1, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         ranked = cursor.fetchall()
     entries = SearchEntry.objects.select_related("document", "source", "source_page").in_bulk(
-        [pk for pk, _ in ranked]
+        [row[0] for row in ranked]
     )
-    return [Hit(entries[pk], float(score), query) for pk, score in ranked]
+    hits = Hits(Hit(entries[pk], float(score), query) for pk, score, _ in ranked)
+    hits.total = ranked[0][2] if ranked else 0
+    hits.capped = bool(rank_among and hits.total >= rank_among)
+    return hits
 
 
 def scan(query: str, filters: Filters | None = None) -> list[int]:
