@@ -87,23 +87,39 @@ def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
     if request.user.is_authenticated:  # never in the page cached for anonymous readers
         context["annotator"] = _annotator(request, doc)
+    else:  # the same for every anonymous reader: public notes, read-only
+        context["annotator"] = _public_annotator(doc)
     return render(request, "reader/document.html", context)
+
+
+def _public_annotator(doc: Document) -> dict[str, object]:
+    """What static/reader/annotate.js needs to show the public notes, read-only. The same for
+    every anonymous reader (it goes into the page they share from the cache): nothing of a user,
+    and no CSRF token (asking for one would set a cookie)."""
+    return {
+        "document": doc.slug,
+        "analyst": False,
+        "urls": _annotation_urls(doc),
+        "visibilities": dict(Annotation.Visibility.choices),
+        "judgements": dict(Annotation.Judgement.choices),
+    }
 
 
 def _annotator(request: HttpRequest, doc: Document) -> dict[str, object]:
     """What static/reader/annotate.js needs to know, handed over in a JSON block."""
     return {
-        "document": doc.slug,
+        **_public_annotator(doc),
         "user": request.user.get_username(),
         "analyst": is_analyst(request.user),
         "csrfToken": get_token(request),
-        "urls": {
-            "document": reverse("api:document-detail", args=[doc.slug]),
-            "annotations": reverse("api:annotation-list"),
-            "preview": reverse("api:annotation-preview"),
-        },
-        "visibilities": dict(Annotation.Visibility.choices),
-        "judgements": dict(Annotation.Judgement.choices),
+        "urls": {**_annotation_urls(doc), "preview": reverse("api:annotation-preview")},
+    }
+
+
+def _annotation_urls(doc: Document) -> dict[str, str]:
+    return {
+        "document": reverse("api:document-detail", args=[doc.slug]),
+        "annotations": reverse("api:annotation-list"),
     }
 
 

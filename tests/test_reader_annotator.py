@@ -1,6 +1,7 @@
-"""The reader for logged-in users: the header says who is logged in and logs out; the page hands
-static/reader/annotate.js what it needs in a JSON block, and none of it reaches the page that
-anonymous readers share from the cache."""
+"""The annotator in the reader. For logged-in users: the header says who is logged in and logs out;
+the page hands static/reader/annotate.js what it needs in a JSON block, and none of it reaches the
+page that anonymous readers share from the cache. That page gets annotate.js too, with a
+configuration the same for every anonymous reader, to show the public notes read-only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import re
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from reader.models import Document
@@ -21,13 +23,64 @@ def annotator_config(html: str) -> dict[str, object]:
     return json.loads(found.group(1))
 
 
-def test_anonymous_readers_get_a_log_in_link_and_no_annotator(
+def test_anonymous_readers_get_a_log_in_link_and_a_read_only_annotator(
     client: Client, seed_document: Document
 ) -> None:
     html = client.get(READER).text
     assert f'href="/accounts/login/?next={READER}"' in html
-    assert "annotator-config" not in html and "annotate.js" not in html
     assert "Logged in as" not in html
+    assert annotator_config(html) == {
+        "document": "npi-commentary-80",
+        "analyst": False,
+        "urls": {
+            "document": "/api/documents/npi-commentary-80/",
+            "annotations": "/api/annotations/",
+        },
+        "visibilities": {"private": "Only me", "analysts": "Analysts", "public": "Everyone"},
+        "judgements": {
+            "supported": "Supported",
+            "disputed": "Disputed",
+            "needs_checking": "Needs checking",
+        },
+    }
+    assert '<script type="module" src="/static/reader/annotate.js"></script>' in html
+    assert 'id="annotation-card-template"' in html and 'id="annotation-orphans"' in html
+    assert 'id="annotation-filter"' in html
+    # Nothing to write with: no Annotate control, no editor, no actions on cards, no token.
+    for writing in (
+        'id="annotate-button"',
+        'id="annotation-editor"',
+        'id="annotation-delete"',
+        "data-action=",
+        "csrf",
+        "annotator-help",
+    ):
+        assert writing not in html, writing
+    assert "Annotations need JavaScript: turn it on to see them.<" in html
+
+
+def test_the_read_only_page_is_the_same_for_every_anonymous_reader_and_sets_no_cookie(
+    seed_document: Document, analyst: User
+) -> None:
+    first = Client().get(READER)
+    cache.clear()  # rendered again, not only served again from the cache
+    alice = Client()
+    alice.force_login(analyst)
+    assert b'"csrfToken"' in alice.get(READER).content
+    second = Client().get(READER)
+    again = Client().get(READER)
+    assert first.content == second.content == again.content
+    assert not first.cookies and not second.cookies and not again.cookies
+    assert b"alice" not in second.content and b"csrfToken" not in second.content
+    assert "annotate.js" in second.text and "annotator-config" in second.text
+
+
+def test_the_read_only_annotator_speaks_japanese_too(
+    client: Client, seed_document: Document
+) -> None:
+    html = client.get(READER, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert annotator_config(html)["visibilities"]["public"] == "全員"
+    assert "注釈の表示には JavaScript が必要です。" in html
 
 
 def test_an_analyst_gets_the_annotator_with_what_it_needs(
@@ -96,7 +149,9 @@ def test_logging_out_returns_to_the_page_anonymous(
     response = client.post("/accounts/logout/", {"next": READER})
     assert response.status_code == 302 and response["Location"] == READER
     html = client.get(READER).text
-    assert "annotator-config" not in html and "Log in" in html
+    assert "Log in" in html and "alice" not in html
+    config = annotator_config(html)
+    assert config["analyst"] is False and "user" not in config and "csrfToken" not in config
 
 
 def test_pages_of_logged_in_users_still_carry_no_inline_script(

@@ -1,7 +1,8 @@
-// Annotations in the reader, for logged-in users: the notes they may see as highlights in the text
-// and cards in the margin; for analysts, writing a note on a selection made with the mouse or the
-// keyboard, replying, editing and deleting their own. Loaded only on pages that carry the
-// #annotator-config block (templates/reader/document.html).
+// Annotations in the reader: for everyone, the notes they may see as highlights in the text and
+// cards in the margin (anonymous readers: the public ones, read-only, on the page they all share,
+// which has no editor, no card actions and no CSRF token); for analysts, writing a note on a
+// selection made with the mouse or the keyboard, replying, editing and deleting their own. Loaded
+// by templates/reader/document.html with its #annotator-config block.
 //
 // Positions are Unicode code points over the document's text, the API's unit; JavaScript strings
 // count UTF-16 code units, so offsets are converted wherever the two meet.
@@ -315,7 +316,7 @@ function fillMeta(element, annotation) {
     else button.setAttribute("aria-describedby", author.id);
   }
   const actions = element.querySelector(":scope > .annotation-actions");
-  if (!actions.children.length) actions.remove();
+  if (actions && !actions.children.length) actions.remove();
 }
 
 function makeCard(annotation, painted) {
@@ -835,10 +836,11 @@ async function showPreview() {
   }
 }
 
-editor.form.addEventListener("submit", save);
-document.getElementById("editor-cancel").addEventListener("click", () => editor.dialog.close());
-document.getElementById("editor-preview-button").addEventListener("click", showPreview);
-editor.dialog.addEventListener("close", () => {
+// The editor and the delete dialog are absent from the page anonymous readers share: hence `?.`.
+editor.form?.addEventListener("submit", save);
+document.getElementById("editor-cancel")?.addEventListener("click", () => editor.dialog.close());
+document.getElementById("editor-preview-button")?.addEventListener("click", showPreview);
+editor.dialog?.addEventListener("close", () => {
   const next = (editor.focusAfter || editor.session?.returnTo)?.();
   editor.session = null;
   if (next && next.isConnected) next.focus();
@@ -876,11 +878,11 @@ document.addEventListener("click", (event) => {
   }
 });
 
-document.getElementById("delete-cancel").addEventListener("click", () => {
+document.getElementById("delete-cancel")?.addEventListener("click", () => {
   confirmation.dialog.close();
 });
 
-document.getElementById("delete-confirm").addEventListener("click", async () => {
+document.getElementById("delete-confirm")?.addEventListener("click", async () => {
   const annotation = confirmation.annotation;
   const parent = annotation.parent === null ? null : rootOf(annotation);
   const start = annotation.target ? position(annotation).start : null;
@@ -901,7 +903,7 @@ document.getElementById("delete-confirm").addEventListener("click", async () => 
   announce(MSG.deleted);
 });
 
-confirmation.dialog.addEventListener("close", () => {
+confirmation.dialog?.addEventListener("close", () => {
   const next = confirmation.focusAfter?.();
   confirmation.annotation = null;
   if (next && next.isConnected) next.focus();
@@ -921,6 +923,12 @@ async function start() {
     message.setAttribute("role", "alert");
     message.textContent = `${MSG.loadFailed} ${error.message}`;
     filter.after(message);
+    return;
+  }
+  // Who cannot annotate and has nothing to read here (an anonymous reader, where no note is
+  // public) keeps the page as it is: no bar, no margin.
+  if (!config.analyst && !state.annotations.size) {
+    reader.dataset.annotationsReady = "true";
     return;
   }
   document.documentElement.classList.add("annotator-on");

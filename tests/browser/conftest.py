@@ -6,6 +6,7 @@ downloaded. Without it the tests skip loudly, or fail when CI is set.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from reader.importers.commentary import import_commentary
 from reader.models import Document
@@ -123,6 +125,11 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
 
     yield open_context
     for context in contexts:
+        for page in context.pages:
+            # The reader asks the API for its annotations (anonymous readers too): let the live
+            # server answer before the database is flushed under it (SQLite: "table is locked").
+            with contextlib.suppress(PlaywrightError):
+                page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
 
 

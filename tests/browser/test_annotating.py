@@ -1,8 +1,8 @@
 """Annotating in the reader, in a real browser: selecting words with the mouse and with the
 keyboard alone, the editor with its server-rendered preview, highlights and margin cards that lead
-to each other, what another analyst and a user who is not an analyst may do, replies, edits,
-deletions, filters, orphans, offsets beyond the Basic Multilingual Plane, and axe with the editor
-open."""
+to each other, what another analyst, a user who is not an analyst and a visitor without an account
+may do, replies, edits, deletions, filters, orphans, offsets beyond the Basic Multilingual Plane,
+and axe with the editor open and on the read-only page of anonymous visitors."""
 
 from __future__ import annotations
 
@@ -412,6 +412,85 @@ def test_a_user_who_is_not_an_analyst_reads_public_notes_but_cannot_annotate(
     expect(page.get_by_role("button", name="Annotate")).to_be_hidden()
 
 
+@pytest.fixture
+def public_and_private_notes(
+    live_document: Document, analyst: User, second_analyst: User
+) -> dict[str, Annotation]:
+    """alice's public note with bob's public reply, her private note and an analysts' note."""
+    alice = api_client(analyst)
+    public = annotate(
+        alice,
+        live_document,
+        SENTENCE,
+        body="**Dated** before the NDS: see [the NSS](https://example.org/nss).",
+        tags=["nss"],
+        visibility="public",
+        judgement="supported",
+    )
+    reply = api_client(second_analyst).post(
+        "/api/annotations/",
+        {"parent": public.pk, "body": "Agreed, *p.19*.", "visibility": "public"},
+        content_type="application/json",
+    )
+    assert reply.status_code == 201, reply.content
+    private = annotate(alice, live_document, "模範的な同盟国", body="Mine", visibility="private")
+    analysts = annotate(alice, live_document, "インセンティブ", body="Ours", visibility="analysts")
+    return {"public": public, "private": private, "analysts": analysts}
+
+
+def test_a_visitor_without_an_account_reads_public_notes_and_nothing_else(
+    page: Page,
+    live_server: LiveServer,
+    live_document: Document,
+    public_and_private_notes: dict[str, Annotation],
+) -> None:
+    public = public_and_private_notes["public"]
+    errors = watch(page)
+    page.goto(live_server.url + READER)
+    wait_for_annotations(page)
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+    assert highlighted_words(page, public.pk) == SENTENCE
+    shown = card(page, public)
+    expect(shown).to_be_visible()
+    meta, body = (
+        shown.locator(":scope > .annotation-meta"),
+        shown.locator(":scope > .annotation-body"),
+    )
+    expect(meta.locator(".annotation-author")).to_have_text("alice")
+    expect(meta.locator(".annotation-visibility")).to_have_text("Everyone")
+    expect(body.locator("strong")).to_have_text("Dated")
+    expect(body.locator("a[href='https://example.org/nss']")).to_have_text("the NSS")
+    expect(shown.locator(".annotation-judgement")).to_contain_text("Supported")
+    expect(shown.locator(".annotation-tags li")).to_have_text(["nss"])
+    reply = shown.locator(".annotation-reply")
+    expect(reply.locator(".annotation-author")).to_have_text("bob")
+    expect(reply.locator(".annotation-body em")).to_have_text("p.19")
+    for hidden in ("private", "analysts"):
+        note = public_and_private_notes[hidden]
+        expect(card(page, note)).to_have_count(0)
+        expect(page.locator(f"mark[data-annotation='{note.pk}']")).to_have_count(0)
+    expect(page.locator("#filter-status")).to_have_text("Showing 1 of 1 annotations.")
+
+    # Read-only: no control to write with, anywhere on the page, even with words selected.
+    for name in ("Annotate", "Edit", "Delete", "Reply"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    expect(page.locator("#annotation-editor, [data-action]")).to_have_count(0)
+    drag_select(page, "公表された国家防衛戦略の記述のうち")
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("button", name="Annotate")).to_have_count(0)
+    config = page.evaluate('JSON.parse(document.getElementById("annotator-config").textContent)')
+    assert config["analyst"] is False and "csrfToken" not in config and "user" not in config
+
+    # The card and its highlight still lead to each other.
+    shown.locator(".annotation-target a").click()
+    expect(page.locator(f"#highlight-{public.pk}")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(shown).to_be_focused()
+    assert page.context.cookies() == []
+    assert errors == []
+
+
 def test_without_javascript_a_logged_in_user_still_reads_and_logs_out(
     new_context: Callable[..., BrowserContext],
     live_server: LiveServer,
@@ -578,6 +657,22 @@ def test_axe_finds_no_violation_with_cards_shown_and_with_the_editor_open(
     editor.get_by_role("button", name="Preview").click()
     expect(editor.locator("#editor-preview-body em")).to_have_text("Preview")
     results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_finds_no_violation_on_the_read_only_page_of_anonymous_visitors(
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    public_and_private_notes: dict[str, Annotation],
+) -> None:
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(live_server.url + READER)
+    wait_for_annotations(page)
+    expect(card(page, public_and_private_notes["public"])).to_be_visible()
+    expect(
+        card(page, public_and_private_notes["public"]).locator(".annotation-reply")
+    ).to_be_visible()
+    results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
 
