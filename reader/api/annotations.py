@@ -34,6 +34,7 @@ from reader.models import Annotation, Document, Tag, is_analyst
 from reader.rendering import render_markdown
 
 from .filters import document_filter
+from .serializers import AbsoluteURLField
 from .views import ById
 
 OBJECT = OpenApiTypes.OBJECT
@@ -209,7 +210,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
     claim = serializers.SerializerMethodField(help_text="The note number of the claim judged.")
     replies = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
+    url = AbsoluteURLField()
 
     class Meta:
         model = Annotation
@@ -247,11 +248,6 @@ class AnnotationSerializer(serializers.ModelSerializer):
     def get_can_edit(self, annotation: Annotation) -> bool:
         request = self.context.get("request")
         return bool(request and annotation.editable_by(request.user))
-
-    def get_url(self, annotation: Annotation) -> str:
-        request = self.context.get("request")
-        path = annotation.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
 
 def as_web_annotation(data: dict[str, Any], request: Request | None) -> dict[str, Any]:

@@ -20,9 +20,13 @@ class AbsoluteURLField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str:
-        request = self.context.get("request")
-        path = value.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return absolute(self.context, value.get_absolute_url())
+
+
+def absolute(context: dict[str, Any], path: str) -> str:
+    """The path as an absolute URL when the serializer has the request at hand."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
 
 
 extend_schema_field({"type": "string", "format": "uri"})(AbsoluteURLField)
@@ -62,9 +66,8 @@ class CitationSerializer(serializers.ModelSerializer):
     def get_source_page_url(self, citation: Citation) -> str | None:
         if not citation.first_page:
             return None
-        path = SourcePage(source=citation.source, label=citation.first_page).get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        page = SourcePage(source=citation.source, label=citation.first_page)
+        return absolute(self.context, page.get_absolute_url())
 
     def get_source_url_at_page(self, citation: Citation) -> str:
         return (
@@ -157,9 +160,7 @@ class SourcePassageSerializer(serializers.ModelSerializer):
     def get_quoted_in(self, passage: SourcePassage) -> str | None:
         if passage.block is None:
             return None
-        request = self.context.get("request")
-        path = passage.block.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return absolute(self.context, passage.block.get_absolute_url())
 
 
 class SourcePageListSerializer(serializers.ModelSerializer):
@@ -254,5 +255,4 @@ class PassageHitSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
     def get_url(self, hit: Any) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(hit.entry.url) if request else hit.entry.url
+        return absolute(self.context, hit.entry.url)
