@@ -16,7 +16,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -27,6 +26,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -77,20 +78,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{cpus} CPUs (nproc), {model}; {platform.system()} {platform.release()}; {load} load"
 
 
 def run(cmd: list[str], env: dict[str, str]) -> None:
@@ -306,7 +293,7 @@ def main() -> int:
         parser.error("--database-url: only PostgreSQL URLs are supported (SQLite is the default)")
 
     use_wrk = shutil.which("wrk") is not None and not args.python_client
-    host = machine()  # before the run: the load average tells whether the machine was idle
+    host = describe()  # before the run: the load average tells whether the machine was idle
     workdir = Path(tempfile.mkdtemp(prefix="bench-reader-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
@@ -351,7 +338,7 @@ def main() -> int:
             else:
                 results.append(load_python(port, path, args.seconds, args.concurrency))
         say("")
-        say(f"Machine: {host} average at start")
+        say(f"Machine: {host}")
         say(
             f"Method: {client(use_wrk)}, {args.concurrency} connections, "
             f"{args.seconds} s per path, "

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 from unittest import mock
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -91,6 +92,7 @@ def main() -> int:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     rng = random.Random(2026)
+    host = describe()  # before the run: the load average tells whether the machine was idle
     with tempfile.TemporaryDirectory(prefix="bench-reanchor-") as tmp:
         workdir = Path(tmp)
         print(f"Setting up a database in {workdir} …", flush=True)
@@ -152,8 +154,7 @@ def main() -> int:
         ]
         print()
         database = "PostgreSQL" if args.database_url else "SQLite"
-        print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, "
-              f"Python {platform.python_version()}, {database}")  # fmt: skip
+        print(f"Machine: {host}; database {database}")
         print(f"Import of the revision (without re-anchoring): {imported:.2f} s")
         print(
             f"Re-anchored {args.annotations:,} annotations in {elapsed:.2f} s: "

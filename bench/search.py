@@ -26,7 +26,6 @@ import itertools
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import subprocess
@@ -39,6 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
+
+from machine import describe
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -403,29 +404,6 @@ def database_size(connection: BaseDatabaseWrapper) -> str:
 # --- the driver -----------------------------------------------------------------------------
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{cpus} CPUs (nproc), {model}{memory}; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; load average {load} at start"
-    )
-
-
 def postgres_admin(url: str, statement: str, name: str) -> None:
     import psycopg
     from psycopg import sql
@@ -581,7 +559,7 @@ def main() -> int:
     if not databases or set(databases) - {"sqlite", "postgresql"}:
         parser.error("--databases: a comma-separated list of sqlite and postgresql")
 
-    host = machine()
+    host = describe()
     say(f"Search benchmark: {args.passages:,} passages, databases {', '.join(databases)}")
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
