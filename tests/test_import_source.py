@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from reader.importers.source import SourceFileError, numbered_from, read_source_
 from reader.models import Citation, Document, SearchEntry, Source, SourcePassage
 from reader.search import search
 
-from .conftest import ROOT, SEED
+from .conftest import SEED, run_manage
 from .pdfs import (
     NDS,
     encrypted,
@@ -292,14 +291,7 @@ def test_the_commands_exit_non_zero_on_a_refused_file_and_zero_on_a_good_one(
     environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
 
     def manage(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_manage(*args, env=environment)
 
     assert manage("migrate").returncode == 0
     assert manage("import_commentary", str(SEED)).returncode == 0

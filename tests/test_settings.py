@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
-from .conftest import ROOT
+from .conftest import run_manage
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_manage(*args, env={**environment, **env})
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
