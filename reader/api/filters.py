@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
@@ -9,26 +11,25 @@ from rest_framework.exceptions import ValidationError
 from reader.models import Citation, Document, SearchEntry, Source, SourcePage
 
 
-def document_filter(field_name: str, **kwargs: object) -> django_filters.ModelChoiceFilter:
+def by_slug(model: type[Document | Source], field_name: str, **kwargs: object) -> Any:
+    """A filter naming a document or source by slug; an unknown slug is a 400 saying so."""
+    what = model._meta.verbose_name
     return django_filters.ModelChoiceFilter(
         field_name=field_name,
         to_field_name="slug",
-        queryset=Document.objects.all(),
-        error_messages={"invalid_choice": "No document has the slug “%(value)s”."},
-        help_text="A document's slug.",
+        queryset=model.objects.all(),
+        error_messages={"invalid_choice": f"No {what} has the slug “%(value)s”."},
+        help_text=f"A {what}'s slug.",
         **kwargs,
     )
+
+
+def document_filter(field_name: str, **kwargs: object) -> django_filters.ModelChoiceFilter:
+    return by_slug(Document, field_name, **kwargs)
 
 
 def source_filter(field_name: str, **kwargs: object) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name,
-        to_field_name="slug",
-        queryset=Source.objects.all(),
-        error_messages={"invalid_choice": "No source has the slug “%(value)s”."},
-        help_text="A source's slug.",
-        **kwargs,
-    )
+    return by_slug(Source, field_name, **kwargs)
 
 
 class SourcePageFilterSet(django_filters.FilterSet):
