@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.timezone import now
 
 from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
 
@@ -44,9 +43,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # The reader caches pages per document revision and update time: refresh the documents
-        # that cite this source, so that they show the edit.
-        Document.objects.filter(notes__citations__source=form.instance).update(updated=now())
+        Document.objects.citing(form.instance).refresh_readers()  # they show the edit
 
 
 @admin.register(SourcePassage)

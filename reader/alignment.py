@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from .models import Citation, Document, SourcePage, SourcePassage, format_pages
+from .models import Citation, Document, SourcePage, SourcePassage
+from .pages import PageRange
 from .quotes import find_quotation, pieces
 from .search import reindex_source
 
@@ -66,7 +66,7 @@ def add_original(
         found = find_quotation(text, pages)
         where = f" It is on p.{found[0]}: give that page." if found else ""
         raise AlignmentError(
-            f"This text is not on {format_pages(first_page, last_page)} of “{source}”.{where}",
+            f"This text is not on {PageRange(first_page, last_page)} of “{source}”.{where}",
             field="text",
         )
     text = text.strip()
@@ -127,20 +127,15 @@ def _check_translation(translation: SourcePassage) -> None:
 
 
 def _overlap(original: SourcePassage, translation: SourcePassage) -> bool:
-    if not translation.first_page or not original.first_page:
+    """Whether the two are on the same pages (either without pages may be anywhere)."""
+    if not translation.pages or not original.pages:
         return True
-    wanted = [translation.first_page, translation.last_page or translation.first_page]
-    have = [original.first_page, original.last_page or original.first_page]
-    if all(label.isdigit() for label in wanted + have):
-        return int(have[0]) <= int(wanted[1]) and int(wanted[0]) <= int(have[1])
-    indexes = dict(
+    if translation.pages.numbers and original.pages.numbers:
+        return translation.pages.overlaps(original.pages)
+    order = dict(
         SourcePage.objects.filter(source=translation.source_id).values_list("label", "pdf_index")
     )
-    try:
-        first, last, start, end = (indexes[label] for label in wanted + have)
-    except KeyError:
-        return False
-    return None not in (first, last, start, end) and start <= last and first <= end
+    return translation.pages.overlaps(original.pages, order)
 
 
 def _refresh_readers(passage: SourcePassage) -> None:
@@ -149,4 +144,4 @@ def _refresh_readers(passage: SourcePassage) -> None:
     documents = Q(pk__in=citing.values("note__document_id"))
     if passage.block_id:
         documents |= Q(blocks=passage.block_id)
-    Document.objects.filter(documents).update(updated=timezone.now())
+    Document.objects.filter(documents).refresh_readers()

@@ -21,11 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .importers.notes import parse_citations
 from .importers.parsed import CommentaryFormatError, ParsedNote, SourceRef, normalise_title
-from .importers.source import label_runs
 from .models import Citation, Document, Source, SourcePage, SourcePassage
+from .pages import label_runs, pages_of
 from .quotes import find_quotation
-
-MAX_RANGE = 1000  # pages; a wider numeric range is checked at its two ends only
 
 
 class Kind(enum.StrEnum):
@@ -240,16 +238,12 @@ class _Check:
                     continue
                 self.checked["page_locators"] += 1
                 have = set(labels)
-                missing = [
-                    label
-                    for label in _labels_between(citation.first_page, citation.last_page)
-                    if label not in have
-                ]
+                missing = [label for label in citation.pages.labels() if label not in have]
                 if missing:
                     self._add(
                         Kind.PAGE_OUTSIDE_SOURCE,
                         f"note {note.number}: {citation.pages_display} of “{_short(source)}”: "
-                        f"{_pages(missing)} {'is' if len(missing) == 1 else 'are'} not among its "
+                        f"{pages_of(missing)} {'is' if len(missing) == 1 else 'are'} not among its "
                         f"{len(labels)} pages "
                         f"({label_runs(labels)})",
                         note.number,
@@ -286,7 +280,7 @@ class _Check:
                     f"{passage.pages_display} ({source.language}); {aligned}",
                     number,
                     url,
-                    page_url=_page_url(source, passage.first_page),
+                    page_url=passage.page_view_url(),
                 )
                 if original:
                     self._quotation(original, f"{label}, the original", number, url)
@@ -300,18 +294,22 @@ class _Check:
             return
         self.checked["quotations"] += 1
         pages = self._texts(source)
-        cited = _pages_between(pages, passage.first_page, passage.last_page)
+        if passage.pages:
+            within = passage.pages.within([label for label, _ in pages])
+            cited = [pages[place] for place in within] if within else []
+        else:  # a passage with no pages is looked for on every page
+            cited = pages
         if cited and find_quotation(passage.text, cited):
             return
         found = find_quotation(passage.text, pages)
-        elsewhere = f"found on {_pages(found)}" if found else "found on no page of the source"
+        elsewhere = f"found on {pages_of(found)}" if found else "found on no page of the source"
         self._add(
             Kind.QUOTATION_NOT_ON_PAGE,
             f"{label}: the quotation of “{_short(source)}” is not on "
             f"{passage.pages_display or 'its pages'}; {elsewhere}",
             number,
             url,
-            page_url=_page_url(source, (found or [passage.first_page])[0]),
+            page_url=source.page_view_url((found or [passage.first_page])[0]),
             found_on=found or [],
         )
 
@@ -353,34 +351,6 @@ def _short(work: Source | SourceRef) -> str:
 
 def _same_work(ref: SourceRef, citation: Citation) -> bool:
     return ref.key in (citation.source.url, normalise_title(citation.source.title))
-
-
-def _labels_between(first: str, last: str) -> list[str]:
-    last = last or first
-    if first.isdigit() and last.isdigit() and 0 <= int(last) - int(first) < MAX_RANGE:
-        return [str(number) for number in range(int(first), int(last) + 1)]
-    return [first] if first == last else [first, last]
-
-
-def _pages_between(pages: list[tuple[str, str]], first: str, last: str) -> list[tuple[str, str]]:
-    """The pages from `first` to `last` in file order; every page when the passage has none."""
-    if not first:
-        return pages
-    labels = [label for label, _ in pages]
-    if first not in labels or (last or first) not in labels:
-        return []
-    start, end = labels.index(first), labels.index(last or first)
-    return pages[start : end + 1]
-
-
-def _pages(labels: list[str]) -> str:
-    return f"p.{labels[0]}" if len(labels) == 1 else f"pp.{label_runs(labels)}"
-
-
-def _page_url(source: Source, label: str) -> str:
-    if not label:
-        return source.get_absolute_url()
-    return SourcePage(source=source, label=label).get_absolute_url()
 
 
 def _language(code: str) -> str:

@@ -10,8 +10,10 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .pages import PageRange
 from .rendering import render_markdown
 
 
@@ -65,10 +67,17 @@ class Source(models.Model):
         return int(label) if label.isdigit() else None
 
     def url_at_page(self, label: str, pages: dict[str, int | None] | None = None) -> str:
+        """The work itself, opened at the page `label` when it is a PDF (the work when no label)."""
         if not self.url:
             return ""
-        number = self.pdf_page_number(label, pages) if self.is_pdf else None
+        number = self.pdf_page_number(label, pages) if self.is_pdf and label else None
         return f"{self.url}#page={number}" if number else self.url
+
+    def page_view_url(self, label: str) -> str:
+        """The reader's view of the page `label` of this source (of the source, when no label)."""
+        if not label:
+            return self.get_absolute_url()
+        return reverse("reader:source_page", args=[self.slug, label])
 
 
 class SourcePage(models.Model):
@@ -88,11 +97,23 @@ class SourcePage(models.Model):
         return f"{self.source} p.{self.label}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reader:source_page", args=[self.source.slug, self.label])
+        return self.source.page_view_url(self.label)
 
     @property
     def number(self) -> int | None:
         return int(self.label) if self.label.isdigit() else None
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def citing(self, source: Source | int) -> DocumentQuerySet:
+        """The documents with a note that cites the source."""
+        return self.filter(pk__in=Note.objects.filter(citations__source=source).values("document"))
+
+    def refresh_readers(self) -> int:
+        """Make the reader show these documents anew. Their pages are cached by revision and
+        `updated` (reader.views.document): a change to what a page shows besides its own text
+        (a source's pages, an alignment) calls this."""
+        return self.update(updated=timezone.now())
 
 
 class Document(models.Model):
@@ -108,6 +129,8 @@ class Document(models.Model):
     revision = models.PositiveIntegerField(default=1)
     text_hash = models.CharField(max_length=64, blank=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "title"]
@@ -195,6 +218,12 @@ class Note(models.Model):
         return f"note-{self.number}"
 
 
+class SourcePassageQuerySet(models.QuerySet["SourcePassage"]):
+    def on_page(self, page: SourcePage) -> list[SourcePassage]:
+        """The passages whose pages cover the page (of any source: filter by source first)."""
+        return [passage for passage in self if passage.pages.covers(page.label)]
+
+
 class SourcePassage(models.Model):
     class Provenance(models.TextChoices):
         ORIGINAL = "original", _("Original text")
@@ -216,6 +245,8 @@ class SourcePassage(models.Model):
         "self", models.SET_NULL, null=True, blank=True, related_name="translations"
     )
 
+    objects = SourcePassageQuerySet.as_manager()
+
     class Meta:
         ordering = ["source", "id"]
 
@@ -223,17 +254,37 @@ class SourcePassage(models.Model):
         return f"{self.source} {self.pages_display}"
 
     @property
+    def pages(self) -> PageRange:
+        return PageRange(self.first_page, self.last_page)
+
+    @property
     def pages_display(self) -> str:
-        return format_pages(self.first_page, self.last_page)
+        return str(self.pages)
+
+    def page_view_url(self) -> str:
+        return self.source.page_view_url(self.first_page)
 
 
 class CitationQuerySet(models.QuerySet["Citation"]):
     def of_page(self, page: SourcePage) -> CitationQuerySet:
-        """Citations whose locator covers the page: its label, or a numeric range around it."""
-        covers = Q(first_page=page.label)
+        """Citations whose locator covers the page (PageRange.covers, in SQL): one of its ends,
+        or a numeric range around it."""
+        covers = Q(first_page=page.label) | Q(last_page=page.label)
         if page.number is not None:
             covers |= Q(first_number__lte=page.number, last_number__gte=page.number)
         return self.filter(covers, source=page.source_id)
+
+    def claims(self) -> list[tuple[Claim, str]]:
+        """Each claim that cites through these citations, with the pages as cited, by document
+        and note."""
+        pages = {citation.note_id: citation.pages_display for citation in self}
+        claims = Claim.objects.filter(note__in=pages.keys()).select_related(
+            "note", "document", "block"
+        )
+        return [
+            (claim, pages[claim.note_id])
+            for claim in claims.order_by("document__title", "note__number")
+        ]
 
 
 class Citation(models.Model):
@@ -266,8 +317,20 @@ class Citation(models.Model):
         return self.note.get_absolute_url()
 
     @property
+    def pages(self) -> PageRange:
+        return PageRange(self.first_page, self.last_page)
+
+    @property
     def pages_display(self) -> str:
-        return format_pages(self.first_page, self.last_page)
+        return str(self.pages)
+
+    def page_view_url(self) -> str:
+        """The reader's view of the first page cited (of the source, when no page is)."""
+        return self.source.page_view_url(self.first_page)
+
+    def source_url_at_page(self, pages: dict[str, int | None] | None = None) -> str:
+        """The work itself, at the first page cited when it is a PDF."""
+        return self.source.url_at_page(self.first_page, pages)
 
 
 class Claim(models.Model):
@@ -290,15 +353,6 @@ class Claim(models.Model):
     @property
     def anchor(self) -> str:
         return f"claim-{self.note.number}"
-
-
-def format_pages(first: str, last: str) -> str:
-    """Print a page locator the same way everywhere: p.19, pp.20–21."""
-    if not first:
-        return ""
-    if last and last != first:
-        return f"pp.{first}–{last}"
-    return f"p.{first}"
 
 
 class SearchEntry(models.Model):

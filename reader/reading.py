@@ -9,9 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.urls import reverse
 
-from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
+from .models import Block, Citation, Claim, Document, Note, SourcePage, SourcePassage
 
 SHOWN_PAGES = 3  # the most pages of a cited range whose text stands beside the claim
 
@@ -105,16 +104,15 @@ def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
         page_indexes[source_id][label] = index
     cited: dict[int, list[CitedPage]] = defaultdict(list)
     for citation in citations:
-        source = citation.source
-        label = citation.first_page
-        shown = _shown_passages(citation, passages[source.pk])
+        indexes = page_indexes[citation.source_id]
+        shown = _shown_passages(citation, passages[citation.source_id])
         cited[citation.note_id].append(
             CitedPage(
                 citation,
                 shown,
-                _page_view_url(source, label),
-                source.url_at_page(label, page_indexes[source.pk]) if label else source.url,
-                [] if _shows_original(shown) else _cited_labels(citation, page_indexes[source.pk]),
+                citation.page_view_url(),
+                citation.source_url_at_page(indexes),
+                [] if _shows_original(shown) else _cited_labels(citation, indexes),
             )
         )
     _fill_page_texts(cited)
@@ -128,16 +126,11 @@ def _shows_original(passages: list[SourcePassage]) -> bool:
 
 
 def _cited_labels(citation: Citation, indexes: dict[str, int | None]) -> list[str]:
-    first = indexes.get(citation.first_page)
-    last = indexes.get(citation.last_page or citation.first_page)
-    if first is None or last is None:
-        return []
-    within = sorted(
-        (index, label)
-        for label, index in indexes.items()
-        if index is not None and first <= index <= last
-    )
-    return [label for _, label in within[:SHOWN_PAGES]]
+    """The labels of the file's pages from the first cited to the last (at most SHOWN_PAGES)."""
+    in_file = sorted((index, label) for label, index in indexes.items() if index is not None)
+    order = [label for _, label in in_file]
+    within = citation.pages.within(order)
+    return [order[place] for place in within[:SHOWN_PAGES]] if within else []
 
 
 def _fill_page_texts(cited: dict[int, list[CitedPage]]) -> None:
@@ -162,27 +155,10 @@ def _shown_passages(citation: Citation, passages: list[SourcePassage]) -> list[S
     on the cited pages; else one quotation of those pages by the same document."""
     if citation.passage_id:
         return [p for p in passages if p.pk == citation.passage_id]
-    overlapping = [p for p in passages if _overlaps(p, citation)]
+    overlapping = [p for p in passages if citation.pages.overlaps(p.pages)]
     own = [p for p in overlapping if p.block_id is None]
     if own:
         return own
     document_id = citation.note.document_id
     quoted = [p for p in overlapping if p.block and p.block.document_id == document_id]
     return quoted[:1]
-
-
-def _page_view_url(source: Source, label: str) -> str:
-    if not label:
-        return reverse("reader:source", args=[source.slug])
-    return reverse("reader:source_page", args=[source.slug, label])
-
-
-def _overlaps(passage: SourcePassage, citation: Citation) -> bool:
-    if not citation.first_page:
-        return False
-    if passage.first_page.isdigit() and citation.first_number is not None:
-        last = int(passage.last_page) if passage.last_page.isdigit() else int(passage.first_page)
-        return (
-            int(passage.first_page) <= (citation.last_number or 0) and last >= citation.first_number
-        )
-    return passage.first_page == citation.first_page

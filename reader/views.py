@@ -23,7 +23,7 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from .checking import check_citations
-from .models import Annotation, Claim, Document, Source, SourcePage, is_analyst
+from .models import Annotation, Document, Source, SourcePage, is_analyst
 from .reading import layout
 from .search import SearchQueryError, search
 
@@ -147,12 +147,11 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @readable
 def source(request: HttpRequest, slug: str) -> HttpResponse:
     src = get_object_or_404(Source, slug=slug)
-    citing = _citing_claims(src.citations.all())
     context = {
         "source": src,
         "pages": src.pages.all(),
         "passages": src.passages.select_related("block__document", "original"),
-        "citing": citing,
+        "citing": src.citations.claims(),
     }
     return render(request, "reader/source.html", context)
 
@@ -168,16 +167,12 @@ def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, object]:
     """What the source page shows; analysts also get a form to align each translation on it."""
     src = page.source
-    citations = src.citations.of_page(page)
-    passages = [
-        p for p in src.passages.select_related("block__document", "original") if _on_page(p, page)
-    ]
     return {
         "source": src,
         "page": page,
         "pdf_url": src.url_at_page(page.label),
-        "passages": passages,
-        "citing": _citing_claims(citations),
+        "passages": src.passages.select_related("block__document", "original").on_page(page),
+        "citing": src.citations.of_page(page).claims(),
         "can_align": bool(page.text) and is_analyst(request.user),
     }
 
@@ -187,23 +182,6 @@ def document_check(request: HttpRequest, slug: str) -> HttpResponse:
     """The citation integrity report of a document (what `manage.py check_citations` prints)."""
     doc = get_object_or_404(Document, slug=slug)
     return render(request, "reader/document_check.html", {"report": check_citations(doc)})
-
-
-def _citing_claims(citations: object) -> list[tuple[Claim, str]]:
-    """Each claim that cites through these citations, with the pages as cited."""
-    pages = {c.note_id: c.pages_display for c in citations}  # type: ignore[attr-defined]
-    claims = Claim.objects.filter(note__in=pages.keys()).select_related("note", "document", "block")
-    return [
-        (claim, pages[claim.note_id])
-        for claim in claims.order_by("document__title", "note__number")
-    ]
-
-
-def _on_page(passage: object, page: SourcePage) -> bool:
-    first, last = passage.first_page, passage.last_page  # type: ignore[attr-defined]
-    if page.number is not None and first.isdigit() and last.isdigit():
-        return int(first) <= page.number <= int(last)
-    return page.label in (first, last)
 
 
 @require_safe

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from reader.importers.source import SourceFileError, numbered_from, read_source_file
+from reader.importers.source import SourceFileError, read_source_file
 from reader.models import Citation, Document, SearchEntry, Source, SourcePassage
+from reader.pages import numbered_from
 from reader.search import search
 
 from .conftest import SEED, run_manage

@@ -66,15 +66,10 @@ class CitationSerializer(serializers.ModelSerializer):
     def get_source_page_url(self, citation: Citation) -> str | None:
         if not citation.first_page:
             return None
-        page = SourcePage(source=citation.source, label=citation.first_page)
-        return absolute(self.context, page.get_absolute_url())
+        return absolute(self.context, citation.page_view_url())
 
     def get_source_url_at_page(self, citation: Citation) -> str:
-        return (
-            citation.source.url_at_page(citation.first_page)
-            if citation.first_page
-            else citation.source.url
-        )
+        return citation.source_url_at_page()
 
 
 class NoteSerializer(serializers.ModelSerializer):

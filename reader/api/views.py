@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 
 from reader.models import Citation, Document, Note, SearchEntry, Source, SourcePage
 from reader.search import Filters, SearchQueryError, search
-from reader.views import _citing_claims, _on_page
 
 from . import filters
 from .permissions import ReadPermission
@@ -130,13 +129,11 @@ class SourcePageView(APIView):
         page = get_object_or_404(
             SourcePage.objects.select_related("source"), source__slug=slug, label=label
         )
-        passages = [
-            p for p in page.source.passages.select_related("block__document") if _on_page(p, page)
-        ]
+        source = page.source
         context = {
             "request": request,
-            "passages": passages,
-            "cited_by": _citing_claims(page.source.citations.of_page(page)),
+            "passages": source.passages.select_related("block__document").on_page(page),
+            "cited_by": source.citations.of_page(page).claims(),
         }
         return Response(SourcePageSerializer(page, context=context).data)
 

@@ -20,6 +20,7 @@ from reader.models import (
     SourcePage,
     SourcePassage,
 )
+from reader.pages import PageRange
 from reader.search import reindex_document, reindex_source
 
 from .markdown import looks_like_markdown, parse_markdown
@@ -28,6 +29,7 @@ from .structure import ClaimSpan
 from .text import parse_text
 
 FORMATS = ("text", "markdown")
+CITED_PAGES = 200  # a cited numeric range up to this wide gets a page view for each of its pages
 ANCHOR_PREFIX = {"paragraph": "p", "quote": "q", "heading": "h"}
 
 
@@ -244,15 +246,12 @@ def _store_passages(
 
 def _store_cited_pages(parsed: ParsedDocument, sources: dict[str, Source]) -> None:
     """Make a page for every page a citation names, so that each has a view of its own."""
-    wanted: set[tuple[int, str]] = set()
-    for note in parsed.notes:
-        for citation in note.citations:
-            source = sources[citation.source.key]
-            first, last = citation.first_page, citation.last_page
-            if first.isdigit() and last.isdigit() and int(last) - int(first) < 200:
-                wanted |= {(source.pk, str(n)) for n in range(int(first), int(last) + 1)}
-            elif first:
-                wanted |= {(source.pk, first), (source.pk, last)}
+    wanted = {
+        (sources[citation.source.key].pk, label)
+        for note in parsed.notes
+        for citation in note.citations
+        for label in PageRange(citation.first_page, citation.last_page).labels(CITED_PAGES)
+    }
     SourcePage.objects.bulk_create(
         [SourcePage(source_id=source_id, label=label) for source_id, label in sorted(wanted)],
         ignore_conflicts=True,

@@ -16,19 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
-from reader.models import Document, Note, Source, SourcePage
+from reader.models import Document, Source, SourcePage
+from reader.pages import PageRange, is_page_number, numbered_from
 from reader.search import reindex_source
 
 Progress = Callable[[int, int], None]
 
 MAX_LABEL = SourcePage._meta.get_field("label").max_length or 20
-ROMAN = [
-    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
-]  # fmt: skip
-ROMAN_RE = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 HTML_START_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)", re.IGNORECASE)
 # How far into a file a PDF header may sit (the PDF standard allows some junk before it).
 PDF_HEADER_WINDOW = 1024
@@ -138,9 +133,7 @@ def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
     SourcePage.objects.bulk_update([*updated, *detached], ["pdf_index", "text"], batch_size=500)
     SourcePage.objects.bulk_create(added, batch_size=500)
     source.save(update_fields=["updated"])
-    # The reader caches each document's page by its revision and `updated`: show the new text.
-    citing = Note.objects.filter(citations__source=source).values("document_id")
-    Document.objects.filter(pk__in=citing).update(updated=timezone.now())
+    Document.objects.citing(source).refresh_readers()  # they show the pages' new text
     reindex_source(source)
     return SourceImportResult(
         source, read, len(added), len(updated), sorted(page.label for page in detached)
@@ -149,14 +142,11 @@ def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
 
 def _named_labels(source: Source) -> set[str]:
     """Every page label that a citation or a passage of the source names."""
-    ranges = list(source.citations.values_list("first_page", "last_page"))
-    ranges += list(source.passages.values_list("first_page", "last_page"))
-    labels: set[str] = set()
-    for first, last in ranges:
-        if first.isdigit() and last.isdigit() and 0 <= int(last) - int(first) < 1000:
-            labels |= {str(number) for number in range(int(first), int(last) + 1)}
-        labels |= {label for label in (first, last) if label}
-    return labels
+    ranges = [
+        *source.citations.values_list("first_page", "last_page"),
+        *source.passages.values_list("first_page", "last_page"),
+    ]
+    return {label for first, last in ranges for label in PageRange(first, last).labels()}
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -314,53 +304,8 @@ def _labelled(kind: str, labels: list[str], texts: list[str], origin: str) -> So
 
 
 def _check_first_label(label: str) -> None:
-    if not (label.isdigit() or (label and ROMAN_RE.match(label.lower()))):
+    if not is_page_number(label):
         raise SourceFileError(
             f"--first-page-label “{label}”: give the printed number of the first page, "
             "as a number (1, 5) or a roman numeral (i, iii)"
         )
-
-
-def numbered_from(first: str, count: int) -> list[str]:
-    """Labels for `count` pages numbered on from `first`: 5, 6, 7… or iii, iv, v…"""
-    if first.isdigit():
-        return [str(int(first) + offset) for offset in range(count)]
-    start = roman_value(first.lower())
-    labels = [roman(start + offset) for offset in range(count)]
-    return [label.upper() for label in labels] if first.isupper() else labels
-
-
-def roman(number: int) -> str:
-    out = []
-    for value, letters in ROMAN:
-        count, number = divmod(number, value)
-        out.append(letters * count)
-    return "".join(out)
-
-
-def roman_value(numeral: str) -> int:
-    total, rest = 0, numeral
-    for value, letters in ROMAN:
-        while rest.startswith(letters):
-            total, rest = total + value, rest[len(letters) :]
-    return total
-
-
-def label_runs(labels: list[str]) -> str:
-    """Print labels as runs: i–iv, 1–44, pdf-50."""
-    runs: list[list[str]] = []
-    for label in labels:
-        if runs and _follows(runs[-1][-1], label):
-            runs[-1].append(label)
-        else:
-            runs.append([label])
-    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
-
-
-def _follows(previous: str, label: str) -> bool:
-    if previous.isdigit() and label.isdigit():
-        return int(label) == int(previous) + 1
-    pair = (previous.lower(), label.lower())
-    if all(part and ROMAN_RE.match(part) for part in pair):
-        return roman_value(pair[1]) == roman_value(pair[0]) + 1
-    return False

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
-from reader.models import Document, SearchEntry, Source, SourcePage, SourcePassage
+from reader.models import Document, SearchEntry, Source
 
 from .terms import MAX_QUERY_LENGTH, Term, contains, fold, index_terms, query_terms, squeeze
 
 __all__ = [
     "Hit",
     "Hits",
-    "RANK_AMONG",
     "SearchQueryError",
     "contains",
     "reindex_document",
@@ -246,7 +245,7 @@ def _source_entries(source: Source) -> Iterable[SearchEntry]:
     for passage in source.passages.all():
         page = pages.get(passage.first_page)
         yield _entry(
-            SearchEntry.Kind.PASSAGE, passage.text, _passage_url(source, passage), passage.language,
+            SearchEntry.Kind.PASSAGE, passage.text, passage.page_view_url(), passage.language,
             source=source, source_page=page, passage=passage,
         )  # fmt: skip
     for page in pages.values():
@@ -255,9 +254,3 @@ def _source_entries(source: Source) -> Iterable[SearchEntry]:
                 SearchEntry.Kind.PAGE, page.text, page.get_absolute_url(), source.language,
                 source=source, source_page=page,
             )  # fmt: skip
-
-
-def _passage_url(source: Source, passage: SourcePassage) -> str:
-    if passage.first_page:
-        return SourcePage(source=source, label=passage.first_page).get_absolute_url()
-    return source.get_absolute_url()

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reader.importers.source import SourceFileError, import_source, label_runs
+from reader.importers.source import SourceFileError, import_source
 from reader.models import Source
+from reader.pages import label_runs
 
 # Files with more pages than this report their progress as they are read.
 PROGRESS_FROM = 40
