@@ -99,9 +99,9 @@ def main() -> int:
         setup(args.database_url, workdir)
         from django.contrib.auth.models import User
 
-        from reader.anchoring import anchor_at, reanchor
+        from annotations.anchoring import anchor_at, reanchor
+        from annotations.models import Annotation
         from reader.importers.commentary import import_commentary
-        from reader.models import Annotation
 
         source = generated_commentary(args.paragraphs, rng)
         path = workdir / "bench.md"

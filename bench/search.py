@@ -1,4 +1,4 @@
-"""Latency of the passage search (reader.search.search) against a plain full scan (scan).
+"""Latency of the passage search (search.query.search) against a plain full scan (scan).
 
 Usage: .venv/bin/python bench/search.py [--passages 200000] [--databases sqlite,postgresql]
                                         [--repeat 20] [--scan-repeat 5]
@@ -273,9 +273,9 @@ def worker(database: str, args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from reader.models import SearchEntry
-    from reader.search import _entry, scan, search
-    from reader.search.terms import squeeze
+    from search.models import SearchEntry
+    from search.query import scan, search
+    from search.terms import squeeze
 
     say(f"migrate ({connection.vendor}) …")
     call_command("migrate", interactive=False, verbosity=0)
@@ -297,7 +297,7 @@ def worker(database: str, args: argparse.Namespace) -> int:
         batch.clear()
 
     for i, (language, text) in enumerate(Corpus(args.passages)):
-        entry = _entry(SearchEntry.Kind.PASSAGE, text, f"/bench/{i}", language)
+        entry = SearchEntry.of(SearchEntry.Kind.PASSAGE, text, f"/bench/{i}", language)
         languages[language] += 1
         for j, needle in enumerate(needles):
             if needle in entry.folded:
@@ -578,11 +578,11 @@ def main() -> int:
         f"Method: {args.passages:,} generated passages (seed {SEED}; {JAPANESE_SHARE:.0%} Japanese "
         "of 80–400 characters, the rest English of 30–120 words; Zipf vocabularies; each rare "
         f"term planted in {RARE_SHARE:.2%} of the passages), one process per database, the "
-        "benchmark in the same process as Django (no HTTP). Indexed: reader.search.search(q, "
+        "benchmark in the same process as Django (no HTTP). Indexed: search.query.search(q, "
         "limit=20), the first ranked page with its entries, ranking at most the first "
         "SEARCH_RANK_AMONG matches (5,000 unless set), as the app does, "
         f"{args.repeat} runs after a warm-up. "
-        f"Scan: reader.search.scan(q), every matching id by reading all rows, {args.scan_repeat} "
+        f"Scan: search.query.scan(q), every matching id by reading all rows, {args.scan_repeat} "
         f"runs. A measurement stops early, after 3 runs, past {args.budget:.0f} s (n = runs). "
         "Same hits: search() ranking all matches with a limit above the passage count, "
         "untimed, has exactly the "

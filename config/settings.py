@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "reader",
+    "annotations",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +143,7 @@ STORAGES = {
     },
 }
 
-# Search ranks at most this many matches of a query (0: all); see reader.search.search.
+# Search ranks at most this many matches of a query (0: all); see search.query.search.
 SEARCH_RANK_AMONG = envint("SEARCH_RANK_AMONG", "5000")
 
 # Who may read: anonymous visitors see public material unless this is turned off.
@@ -154,17 +156,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["reader.api.permissions.ReadPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ReadPermission"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "reader.api.throttles.ClientAddressThrottle",
-        "reader.api.throttles.AccountThrottle",
+        "config.api.throttles.ClientAddressThrottle",
+        "config.api.throttles.AccountThrottle",
     ],
-    "DEFAULT_SCHEMA_CLASS": "reader.api.schema.ReaderAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ReaderAutoSchema",
     # JSON only: the documentation page is /api/docs/ (DRF's browsable API needs inline scripts).
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
     ],
-    "EXCEPTION_HANDLER": "reader.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "config.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Requests per client address (anonymous) and per account, counted in the cache.
@@ -186,7 +188,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "reader.models.Source.Kind",
         "BlockKindEnum": "reader.models.Block.Kind",
-        "PassageKindEnum": "reader.models.SearchEntry.Kind",
+        "PassageKindEnum": "search.models.SearchEntry.Kind",
     },
 }
 

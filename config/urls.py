@@ -7,7 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/", include(("reader.api.urls", "api"))),
+    path("api/", include(("config.api.urls", "api"))),
+    path("", include("search.urls")),
     path("", include("reader.urls")),
 ]
 

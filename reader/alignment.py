@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
+from search.index import reindex_source
+
 from .models import Citation, Document, SourcePage, SourcePassage
 from .pages import PageRange
 from .quotes import find_quotation, pieces
-from .search import reindex_source
 
 MAX_TEXT = 20_000
 

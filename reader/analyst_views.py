@@ -10,8 +10,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from annotations.models import is_analyst
+
 from .alignment import AlignmentError, add_original, align
-from .models import SourcePage, SourcePassage, is_analyst
+from .models import SourcePage, SourcePassage
 from .views import source_page_context
 
 

@@ -9,7 +9,6 @@ app_name = "reader"
 urlpatterns = [
     path("", views.index, name="index"),
     path("health/", views.health, name="health"),
-    path("search/", views.search_page, name="search"),
     path("language/<str:code>/", views.switch_language, name="language"),
     path("documents/<str:slug>/", views.document, name="document"),
     path("documents/<str:slug>/check/", views.document_check, name="document_check"),

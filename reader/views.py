@@ -11,10 +11,8 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -22,12 +20,11 @@ from django.utils.translation import get_language
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
-from .checking import check_citations
-from .models import Annotation, Document, Source, SourcePage, is_analyst
-from .reading import layout
-from .search import SearchQueryError, search
+from annotations.models import is_analyst
 
-SEARCH_PAGE_SIZE = 50
+from .checking import check_citations
+from .models import Document, Source, SourcePage
+from .reading import layout
 
 View = Callable[..., HttpResponse]
 
@@ -85,42 +82,7 @@ def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         )
         cache.set(f"{key}:body", body, settings.READER_CACHE_SECONDS)
     context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
-    if request.user.is_authenticated:  # never in the page cached for anonymous readers
-        context["annotator"] = _annotator(request, doc)
-    else:  # the same for every anonymous reader: public notes, read-only
-        context["annotator"] = _public_annotator(doc)
     return render(request, "reader/document.html", context)
-
-
-def _public_annotator(doc: Document) -> dict[str, object]:
-    """What static/reader/annotate.js needs to show the public notes, read-only. The same for
-    every anonymous reader (it goes into the page they share from the cache): nothing of a user,
-    and no CSRF token (asking for one would set a cookie)."""
-    return {
-        "document": doc.slug,
-        "analyst": False,
-        "urls": _annotation_urls(doc),
-        "visibilities": dict(Annotation.Visibility.choices),
-        "judgements": dict(Annotation.Judgement.choices),
-    }
-
-
-def _annotator(request: HttpRequest, doc: Document) -> dict[str, object]:
-    """What static/reader/annotate.js needs to know, handed over in a JSON block."""
-    return {
-        **_public_annotator(doc),
-        "user": request.user.get_username(),
-        "analyst": is_analyst(request.user),
-        "csrfToken": get_token(request),
-        "urls": {**_annotation_urls(doc), "preview": reverse("api:annotation-preview")},
-    }
-
-
-def _annotation_urls(doc: Document) -> dict[str, str]:
-    return {
-        "document": reverse("api:document-detail", args=[doc.slug]),
-        "annotations": reverse("api:annotation-list"),
-    }
 
 
 @require_safe
@@ -202,20 +164,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         body = {"detail": "Server error: it has been logged.", "field": None, "status": 500}
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
-
-
-@readable
-def search_page(request: HttpRequest) -> HttpResponse:
-    """The reader's search box: ranked passages with their snippets, each linking to its place."""
-    query = request.GET.get("q", "").strip()
-    context: dict[str, object] = {"query": query, "hits": [], "error": ""}
-    if query:
-        try:
-            hits = search(query, limit=SEARCH_PAGE_SIZE)
-        except SearchQueryError as error:
-            context["error"] = str(error)
-        else:
-            # snippet() escapes the text and adds only <mark>
-            context["hits"] = [(hit, mark_safe(hit.snippet)) for hit in hits]
-            context.update(total=hits.total, capped=hits.capped, shown=len(hits))
-    return render(request, "reader/search.html", context)

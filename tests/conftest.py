@@ -9,8 +9,9 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
+from annotations.models import ANALYSTS_GROUP
 from reader.importers.commentary import import_commentary
-from reader.models import ANALYSTS_GROUP, Document
+from reader.models import Document
 
 # Hashing a password properly takes a third of a second; tests create many users.
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,8 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from reader.models import Document, SearchEntry, Source, SourcePassage
-from reader.search import search
+from reader.models import Document, Source, SourcePassage
+from search.models import SearchEntry
+from search.query import search
 
 from .conftest import PASSWORD
 from .pdfs import NDS, import_nds_like_pdf

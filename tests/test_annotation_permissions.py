@@ -15,7 +15,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from reader.models import Annotation, Document
+from annotations.models import Annotation
+from reader.models import Document
 
 from .conftest import make_user
 

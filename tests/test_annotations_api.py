@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from reader.models import Annotation, Document
+from annotations.models import Annotation
+from reader.models import Document
 
 API = "/api/annotations/"
 QUOTE = "模範的な同盟国（model allies）"

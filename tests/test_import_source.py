@@ -12,9 +12,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reader.importers.source import SourceFileError, read_source_file
-from reader.models import Citation, Document, SearchEntry, Source, SourcePassage
+from reader.models import Citation, Document, Source, SourcePassage
 from reader.pages import numbered_from
-from reader.search import search
+from search.models import SearchEntry
+from search.query import search
 
 from .conftest import SEED, run_manage
 from .pdfs import (

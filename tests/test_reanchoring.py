@@ -8,9 +8,10 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.test import Client
 
-from reader.anchoring import anchor_at
+from annotations.anchoring import anchor_at
+from annotations.models import Annotation
 from reader.importers.commentary import import_commentary
-from reader.models import Annotation, Document
+from reader.models import Document
 
 from .conftest import SEED
 

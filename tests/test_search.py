@@ -12,9 +12,10 @@ from django.db import connection
 from django.test import Client
 
 from reader.importers.commentary import import_commentary
-from reader.models import Document, SearchEntry
-from reader.search import contains, scan, search
-from reader.search.terms import index_terms, query_terms
+from reader.models import Document
+from search.models import SearchEntry
+from search.query import scan, search
+from search.terms import contains, index_terms, query_terms
 
 from .conftest import SEED
 
@@ -203,11 +204,12 @@ GENERATED_QUERIES = [
 
 
 def test_it_finds_exactly_the_generated_passages_that_contain_the_query(db: None) -> None:
-    from reader.search import _entry
+    from search.models import SearchEntry
 
     texts = generated_corpus(600)
     SearchEntry.objects.bulk_create(
-        _entry(SearchEntry.Kind.PASSAGE, text, f"/p/{i}", "ja") for i, text in enumerate(texts)
+        SearchEntry.of(SearchEntry.Kind.PASSAGE, text, f"/p/{i}", "ja")
+        for i, text in enumerate(texts)
     )
     for query in GENERATED_QUERIES:
         expected = {i for i, text in enumerate(texts) if contains(text, query)}
@@ -266,7 +268,7 @@ def test_the_api_combines_search_with_filters(client: Client, seed_document: Doc
 
 
 def test_the_api_pages_through_hits(client: Client, seed_document: Document, settings: Any) -> None:
-    from reader.api.views import PassageSearchView
+    from search.api.views import PassageSearchView
 
     PassageSearchView.page_size, original = 5, PassageSearchView.page_size
     try:
@@ -295,7 +297,7 @@ def test_a_common_query_ranks_its_first_matches_and_says_so(
 
 
 def test_the_search_page_counts_every_match(client: Client, seed_document: Document) -> None:
-    from reader import views
+    from search import views
 
     views.SEARCH_PAGE_SIZE, original = 4, views.SEARCH_PAGE_SIZE
     try:

@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.models import is_analyst
+from config.api.permissions import ReadPermission
 from reader.alignment import MAX_TEXT, AlignmentError, add_original, align
-from reader.models import SourcePassage, is_analyst
+from reader.models import SourcePassage
 
-from .permissions import ReadPermission
 from .serializers import SourcePassageSerializer
 
 

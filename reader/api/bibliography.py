@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.permissions import ReadPermission
 from reader.bibliography import bibtex, bibtex_entry, cited_sources, csl_item
 from reader.models import Document
 
 from . import views
-from .permissions import ReadPermission
 from .serializers import SourceDetailSerializer
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"

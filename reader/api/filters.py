@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
-from reader.models import Citation, Document, SearchEntry, Source, SourcePage
+from reader.models import Citation, Document, Source, SourcePage
 
 
 def by_slug(model: type[Document | Source], field_name: str, **kwargs: object) -> Any:
@@ -87,21 +87,3 @@ class CitationFilter(SourcePageFilterSet):
 
     def filter_source_page(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(pk__in=Citation.objects.of_page(self.page(value)))
-
-
-class PassageFilter(SourcePageFilterSet):
-    """Filters of the passage search, applied inside the search query itself."""
-
-    q = django_filters.CharFilter(method="keep", required=True, help_text="What to search for.")
-    kind = django_filters.ChoiceFilter(choices=SearchEntry.Kind.choices, method="keep")
-    document = document_filter("document", method="keep")
-    source = source_filter("source", method="keep")
-
-    def keep(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
-        return queryset
-
-    source_page_object: SourcePage | None = None
-
-    def filter_source_page(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        self.source_page_object = self.page(value)
-        return queryset

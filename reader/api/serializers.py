@@ -8,28 +8,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.fields import AbsoluteURLField, absolute
 from reader.models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
-
-
-class AbsoluteURLField(serializers.Field):
-    """The object's place in the reader, as an absolute URL."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("source", "*")
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: Any) -> str:
-        return absolute(self.context, value.get_absolute_url())
-
-
-def absolute(context: dict[str, Any], path: str) -> str:
-    """The path as an absolute URL when the serializer has the request at hand."""
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
-
-
-extend_schema_field({"type": "string", "format": "uri"})(AbsoluteURLField)
 
 
 class BlockSerializer(serializers.ModelSerializer):
@@ -233,21 +213,3 @@ class SourcePageSerializer(SourcePageListSerializer):
     def get_cited_by(self, page: SourcePage) -> list[dict[str, Any]]:
         rows = [{"claim": claim, "pages": pages} for claim, pages in self.context["cited_by"]]
         return CitingClaimSerializer(rows, many=True, context=self.context).data
-
-
-class PassageHitSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="entry.pk")
-    kind = serializers.CharField(source="entry.kind")
-    document = serializers.CharField(source="entry.document.slug", default=None, allow_null=True)
-    source = serializers.CharField(source="entry.source.slug", default=None, allow_null=True)
-    source_page = serializers.CharField(
-        source="entry.source_page.label", default=None, allow_null=True
-    )
-    language = serializers.CharField(source="entry.language")
-    text = serializers.CharField(source="entry.text")
-    snippet = serializers.CharField(help_text="HTML-escaped text around the hits, hits in <mark>.")
-    url = serializers.SerializerMethodField()
-    score = serializers.FloatField()
-
-    def get_url(self, hit: Any) -> str:
-        return absolute(self.context, hit.entry.url)

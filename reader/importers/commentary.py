@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from reader.anchoring import ReanchorReport, reanchor
+from annotations.anchoring import ReanchorReport, reanchor
 from reader.models import (
     Block,
     Citation,
@@ -21,7 +21,7 @@ from reader.models import (
     SourcePassage,
 )
 from reader.pages import PageRange
-from reader.search import reindex_document, reindex_source
+from search.index import reindex_document, reindex_source
 
 from .markdown import looks_like_markdown, parse_markdown
 from .parsed import CommentaryFormatError, ParsedDocument, SourceRef

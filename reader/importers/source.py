@@ -19,7 +19,7 @@ from django.db import transaction
 
 from reader.models import Document, Source, SourcePage
 from reader.pages import PageRange, is_page_number, numbered_from
-from reader.search import reindex_source
+from search.index import reindex_source
 
 Progress = Callable[[int, int], None]
 

@@ -17,8 +17,9 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from annotations.models import Annotation
 from reader.importers.commentary import import_commentary
-from reader.models import Annotation, Claim, Document
+from reader.models import Claim, Document
 from tests.conftest import PASSWORD
 
 from .conftest import SEED

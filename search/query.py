@@ -1,6 +1,6 @@
 """Passage search: one interface over PostgreSQL's tsvector and SQLite's FTS5.
 
-Both index the same terms (reader.search.terms) and run the same query, a phrase of terms, then keep
+Both index the same terms (search.terms) and run the same query, a phrase of terms, then keep
 only the rows whose folded text contains the folded query; so the same query gives the same hits on
 both databases, and nothing that does not contain the query.
 """
@@ -8,25 +8,13 @@ both databases, and nothing that does not contain the query.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
 
-from reader.models import Document, SearchEntry, Source
-
-from .terms import MAX_QUERY_LENGTH, Term, contains, fold, index_terms, query_terms, squeeze
-
-__all__ = [
-    "Hit",
-    "Hits",
-    "SearchQueryError",
-    "contains",
-    "reindex_document",
-    "reindex_source",
-    "search",
-]
+from .models import SearchEntry
+from .terms import MAX_QUERY_LENGTH, Term, fold, query_terms, squeeze
 
 
 class SearchQueryError(ValueError):
@@ -204,53 +192,3 @@ def _folded_with_origin(text: str) -> tuple[str, list[int]]:
         chars.pop()
         origin.pop()
     return "".join(chars), origin
-
-
-def _entry(kind: str, text: str, url: str, language: str, **links: object) -> SearchEntry:
-    return SearchEntry(
-        kind=kind,
-        text=text,
-        folded=squeeze(text),
-        terms=index_terms(text),
-        url=url,
-        language=language,
-        **links,
-    )
-
-
-def reindex_document(document: Document) -> None:
-    """Replace the entries of a document's blocks and notes (inside the import's transaction)."""
-    SearchEntry.objects.filter(document=document).delete()
-    entries = [
-        _entry(SearchEntry.Kind.BLOCK, block.text, block.get_absolute_url(), document.language,
-               document=document, block=block)
-        for block in document.blocks.all()
-    ]  # fmt: skip
-    entries += [
-        _entry(SearchEntry.Kind.NOTE, note.text, note.get_absolute_url(), document.language,
-               document=document, note=note)
-        for note in document.notes.all()
-    ]  # fmt: skip
-    SearchEntry.objects.bulk_create(entries, batch_size=500)
-
-
-def reindex_source(source: Source) -> None:
-    """Replace the entries of a source's passages and pages."""
-    SearchEntry.objects.filter(source=source).delete()
-    SearchEntry.objects.bulk_create(_source_entries(source), batch_size=500)
-
-
-def _source_entries(source: Source) -> Iterable[SearchEntry]:
-    pages = {page.label: page for page in source.pages.all()}
-    for passage in source.passages.all():
-        page = pages.get(passage.first_page)
-        yield _entry(
-            SearchEntry.Kind.PASSAGE, passage.text, passage.page_view_url(), passage.language,
-            source=source, source_page=page, passage=passage,
-        )  # fmt: skip
-    for page in pages.values():
-        if page.text.strip():
-            yield _entry(
-                SearchEntry.Kind.PAGE, page.text, page.get_absolute_url(), source.language,
-                source=source, source_page=page,
-            )  # fmt: skip

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from reader.models import ANALYSTS_GROUP
+from annotations.models import ANALYSTS_GROUP
 
 
 class Command(BaseCommand):

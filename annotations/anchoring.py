@@ -9,11 +9,14 @@ the annotation is orphaned: never deleted, never attached to words it was not ma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from rapidfuzz import fuzz
 
-from .models import Annotation, Document
+from reader.models import Document
+
+from .models import Annotation
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote
 FUZZY_MIN_SCORE = 90.0  # out of 100: below this a place is not "the same words"
@@ -29,6 +32,10 @@ class Anchor:
     exact: str
     prefix: str
     suffix: str
+
+
+class TargetError(ValueError):
+    """A target that names no place in the text, or several; the message says what to change."""
 
 
 def anchor_at(text: str, start: int, end: int) -> Anchor:
@@ -136,6 +143,37 @@ def relocate(annotation: Annotation, text: str, shift: int | None = None) -> Anc
     return None
 
 
+def resolve_target(text: str, selectors: list[dict[str, Any]]) -> Anchor:
+    """Turn W3C quote and/or position selectors into one anchor on the text; raise TargetError
+    saying why when they name no place, or more than one."""
+    quote = next((s for s in selectors if s["type"] == "TextQuoteSelector"), None)
+    position = next((s for s in selectors if s["type"] == "TextPositionSelector"), None)
+    if position is not None:
+        start, end = position["start"], position["end"]
+        if start >= end:
+            raise TargetError(f"start ({start}) must be before end ({end}).")
+        if end > len(text):
+            raise TargetError(f"end ({end}) is outside the text, which has {len(text)} characters.")
+        anchor = anchor_at(text, start, end)
+        if quote is not None and quote["exact"] != anchor.exact:
+            raise TargetError(f"The quote does not match the text at {start}–{end}.")
+        return anchor
+    if quote is None:
+        raise TargetError("Give a TextQuoteSelector or a TextPositionSelector.")
+    exact = quote["exact"]
+    found, tied = best_occurrence(
+        text, exact, quote.get("prefix", ""), quote.get("suffix", ""), None
+    )
+    if found < 0:
+        raise TargetError("The quote is not in the text of the document.")
+    if len(tied) > 1:
+        raise TargetError(
+            f"The quote appears {len(tied)} times: add a prefix and suffix, "
+            "or a TextPositionSelector."
+        )
+    return anchor_at(text, found, found + len(exact))
+
+
 @dataclass
 class ReanchorReport:
     anchored: int = 0  # same place
@@ -164,10 +202,7 @@ def reanchor(document: Document) -> ReanchorReport:
             report.moved += 1
         if anchor.exact == annotation.exact and annotation.start is not None:
             shift = anchor.start - annotation.start
-        for field in ("start", "end", "exact", "prefix", "suffix"):
-            setattr(annotation, field, getattr(anchor, field))
-        annotation.state = Annotation.State.ANCHORED
-        annotation.anchor_revision = document.revision
+        annotation.place_at(anchor, document.revision)
         changed.append(annotation)
     _save_anchors(changed)
     return report

@@ -1,0 +1,35 @@
+"""Annotations as CSV: one row each, with every cell safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+CSV_FIELDS = [
+    "id", "document", "author", "created", "updated", "visibility", "motivation", "state",
+    "start", "end", "exact", "body", "tags", "judgement", "judgement_reason", "claim", "parent",
+]  # fmt: skip
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for row in rows:
+        selector = (row["target"] or {"selector": [{}, {}]})["selector"]
+        values = {
+            **row,
+            "start": selector[1].get("start", ""),
+            "end": selector[1].get("end", ""),
+            "exact": selector[0].get("exact", ""),
+            "tags": ";".join(row["tags"]),
+        }
+        # A cell starting with = + - @ would be a formula in a spreadsheet: quote it as text.
+        writer.writerow([safe_cell(values.get(name)) for name in CSV_FIELDS])
+    return out.getvalue()
+
+
+def safe_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

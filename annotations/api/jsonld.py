@@ -1,0 +1,44 @@
+"""Annotations as W3C Web Annotations (JSON-LD), from what the API's serializer gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def as_web_annotation(data: dict[str, Any], request: Request | None) -> dict[str, Any]:
+    """One annotation in W3C JSON-LD."""
+    document_url = data["url"].split("#")[0]
+    body: list[dict[str, Any]] = []
+    if data["body"]:
+        body.append(
+            {"type": "TextualBody", "value": data["body"], "format": "text/markdown",
+             "purpose": "commenting"}
+        )  # fmt: skip
+    body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in data["tags"]]
+    if data["judgement"]:
+        body.append(
+            {"type": "TextualBody", "value": data["judgement"], "purpose": "assessing",
+             "rdfs:comment": data["judgement_reason"]}
+        )  # fmt: skip
+    base = request.build_absolute_uri("/api/annotations/") if request else "/api/annotations/"
+    target: Any
+    if data["parent"]:
+        target = f"{base}{data['parent']}/"
+    else:
+        target = {"source": document_url, "selector": data["target"]["selector"]}
+    return {
+        "@context": CONTEXT,
+        "id": f"{base}{data['id']}/",
+        "type": "Annotation",
+        "motivation": data["motivation"],
+        "creator": {"type": "Person", "nickname": data["author"]},
+        "created": data["created"],
+        "modified": data["updated"],
+        "body": body,
+        "target": target,
+        "audience": data["visibility"],
+    }

@@ -1,0 +1,23 @@
+"""Who may do what with annotations through the API: anyone reads what is visible to them (the
+queryset sees to that); only members of the analysts group create and reply; only the author
+edits or deletes."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from ..models import Annotation, is_analyst
+
+
+class AnnotationPermission(permissions.BasePermission):
+    message = "Only members of the analysts group may annotate; only the author may change a note."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return is_analyst(request.user)
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Annotation) -> bool:
+        return request.method in permissions.SAFE_METHODS or obj.editable_by(request.user)

@@ -1,0 +1,173 @@
+"""Annotations in and out of the API: separate input serializers (what a client may send) and the
+output serializer (what it gets back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from config.api.fields import AbsoluteURLField
+from reader.models import Document
+
+from ..anchoring import TargetError, resolve_target
+from ..models import Annotation
+
+MAX_BODY = 10_000
+MAX_TAGS = 20
+
+
+class SelectorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["TextQuoteSelector", "TextPositionSelector"])
+    exact = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_BODY)
+    prefix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=64
+    )
+    suffix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=64
+    )
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        needed = ["exact"] if data["type"] == "TextQuoteSelector" else ["start", "end"]
+        missing = [name for name in needed if name not in data]
+        if missing:
+            raise ValidationError(f"a {data['type']} needs {' and '.join(missing)}")
+        return data
+
+
+class TargetSerializer(serializers.Serializer):
+    selector = SelectorSerializer(many=True, allow_empty=False)
+
+
+class AnnotationInputSerializer(serializers.Serializer):
+    document = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Document.objects.all(),
+        required=False,
+        error_messages={"does_not_exist": "No document has the slug “{value}”."},
+    )
+    target = TargetSerializer(required=False)
+    body = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_BODY,
+        error_messages={"max_length": f"The note is longer than {MAX_BODY:,} characters."},
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=MAX_TAGS
+    )
+    visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices, required=False)
+    motivation = serializers.ChoiceField(choices=Annotation.Motivation.choices, required=False)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    judgement = serializers.ChoiceField(
+        choices=Annotation.Judgement.choices, required=False, allow_blank=True
+    )
+    judgement_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def validate_parent(self, value: int | None) -> Annotation | None:
+        if value is None:
+            return None
+        visible = Annotation.objects.visible_to(self.context["request"].user)
+        parent = visible.filter(pk=value).select_related("document").first()
+        if parent is None:
+            raise ValidationError(f"No note {value} that you can see: you cannot reply to it.")
+        return parent
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        instance: Annotation | None = self.instance
+        parent = data.get("parent", instance.parent if instance else None)
+        if instance is None:
+            if parent is not None:
+                data.setdefault("document", parent.document)
+            elif "document" not in data:
+                raise ValidationError({"document": ["This field is required."]})
+            elif "target" not in data:
+                raise ValidationError({"target": ["A note needs a target (or a parent)."]})
+        if instance is not None and "document" in data and data["document"] != instance.document:
+            raise ValidationError({"document": ["A note cannot move to another document."]})
+        document = data.get("document") or instance.document
+        if parent is not None and parent.document_id != document.pk:
+            raise ValidationError({"parent": ["The note replied to is on another document."]})
+        visibility = data.get("visibility", instance.visibility if instance else "private")
+        if parent is not None and Annotation.reaches_further(visibility, parent.visibility):
+            raise ValidationError(
+                {"visibility": ["A reply cannot be seen by more people than the note it answers."]}
+            )
+        if "target" in data and parent is None:
+            try:
+                data["anchor"] = resolve_target(document.plain_text(), data["target"]["selector"])
+            except TargetError as error:
+                raise ValidationError({"target": [str(error)]}) from error
+            data["claim"] = document.claim_around(data["anchor"].start, data["anchor"].end)
+        judgement = data.get("judgement")
+        if judgement:
+            claim = data["claim"] if "claim" in data else (instance.claim if instance else None)
+            if claim is None:
+                raise ValidationError(
+                    {"judgement": ["Only a selection within a claim can be judged."]}
+                )
+        return data
+
+
+class PreviewSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_BODY,
+        write_only=True,
+        error_messages={"max_length": f"The note is longer than {MAX_BODY:,} characters."},
+    )
+    body_html = serializers.CharField(read_only=True)
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    document = serializers.CharField(source="document.slug", read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+    tags = serializers.SerializerMethodField()
+    target = serializers.SerializerMethodField()
+    claim = serializers.SerializerMethodField(help_text="The note number of the claim judged.")
+    replies = serializers.SerializerMethodField()
+    can_edit = serializers.SerializerMethodField()
+    url = AbsoluteURLField()
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id", "document", "target", "body", "body_html", "tags", "visibility", "motivation",
+            "parent", "replies", "claim", "judgement", "judgement_reason", "author", "created",
+            "updated", "state", "created_revision", "anchor_revision", "can_edit", "url",
+        ]  # fmt: skip
+
+    def get_tags(self, annotation: Annotation) -> list[str]:
+        return [tag.name for tag in annotation.tags.all()]
+
+    @extend_schema_field(TargetSerializer(allow_null=True))
+    def get_target(self, annotation: Annotation) -> dict[str, Any] | None:
+        if annotation.parent_id is not None:
+            return None
+        return {
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": annotation.exact,
+                    "prefix": annotation.prefix,
+                    "suffix": annotation.suffix,
+                },
+                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+            ]
+        }
+
+    def get_claim(self, annotation: Annotation) -> int | None:
+        return annotation.claim.note.number if annotation.claim else None
+
+    def get_replies(self, annotation: Annotation) -> list[int]:
+        return [reply.pk for reply in getattr(annotation, "visible_replies", [])]
+
+    def get_can_edit(self, annotation: Annotation) -> bool:
+        request = self.context.get("request")
+        return bool(request and annotation.editable_by(request.user))

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from .views import AnnotationViewSet
+
+ROUTES = [
+    ("annotations", AnnotationViewSet, "annotation"),
+]

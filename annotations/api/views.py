@@ -1,0 +1,182 @@
+"""Annotations through the API, in the W3C Web Annotation Data Model.
+
+Who may do what: anyone reads what is visible to them (public notes; analysts' notes for analysts;
+private notes for their author) — enforced in the queryset behind every list, read and export;
+only members of the analysts group create and reply; only the author edits or deletes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import renderers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api.pagination import ById
+from reader.models import Document
+from reader.rendering import render_markdown
+
+from ..models import Annotation
+from .exports import csv_text
+from .filters import AnnotationFilter
+from .jsonld import CONTEXT, as_web_annotation
+from .permissions import AnnotationPermission
+from .renderers import CSVRenderer, JSONLDExportRenderer, WebAnnotationRenderer
+from .serializers import AnnotationInputSerializer, AnnotationSerializer, PreviewSerializer
+
+OBJECT = OpenApiTypes.OBJECT
+LD = "application/ld+json"
+JSON_OR_LD = {
+    "list": {(200, "application/json"): AnnotationSerializer(many=True), (200, LD): OBJECT},
+    "retrieve": {(200, "application/json"): AnnotationSerializer, (200, LD): OBJECT},
+}
+
+
+@extend_schema_view(
+    list=extend_schema(responses=JSON_OR_LD["list"]),
+    retrieve=extend_schema(responses=JSON_OR_LD["retrieve"]),
+)
+class AnnotationViewSet(viewsets.ModelViewSet):
+    """Highlights and notes on documents, with replies and judgements of claims."""
+
+    permission_classes = [AnnotationPermission]
+    pagination_class = ById
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AnnotationFilter
+    serializer_class = AnnotationSerializer
+    renderer_classes = [
+        renderers.JSONRenderer,
+        WebAnnotationRenderer,
+    ]
+
+    def get_queryset(self) -> QuerySet[Annotation]:
+        visible = Annotation.objects.visible_to(self.request.user)
+        return (
+            visible.select_related("document", "author", "claim__note")
+            .prefetch_related(
+                "tags",
+                Prefetch("replies", visible.only("pk", "parent_id"), to_attr="visible_replies"),
+            )
+            .distinct()
+        )
+
+    @extend_schema(request=AnnotationInputSerializer, responses={201: AnnotationSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self._validated(request)
+        anchor = data.get("anchor")
+        document = data["document"]
+        with transaction.atomic():
+            annotation = Annotation(
+                document=document,
+                author=request.user,
+                parent=data.get("parent"),
+                body=data.get("body", ""),
+                visibility=data.get("visibility") or _default_visibility(data.get("parent")),
+                motivation=data.get("motivation") or _default_motivation(data),
+                claim=data.get("claim"),
+                judgement=data.get("judgement", ""),
+                judgement_reason=data.get("judgement_reason", ""),
+                created_revision=document.revision,
+                anchor_revision=document.revision,
+            )
+            if anchor is not None:
+                annotation.place_at(anchor, document.revision)
+            annotation.save()
+            annotation.set_tags(data.get("tags", []))
+        return Response(self._output(annotation), status=201)
+
+    @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        annotation = self.get_object()
+        data = self._validated(request, annotation, partial=kwargs.get("partial", False))
+        with transaction.atomic():
+            for field in ("body", "visibility", "motivation", "judgement", "judgement_reason"):
+                if field in data:
+                    setattr(annotation, field, data[field])
+            if "anchor" in data:
+                annotation.place_at(data["anchor"], annotation.document.revision)
+                annotation.claim = data["claim"]
+            annotation.save()
+            if "tags" in data:
+                annotation.set_tags(data["tags"])
+        return Response(self._output(annotation))
+
+    @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("document", str, required=True, description="A document's slug."),
+            OpenApiParameter("format", str, enum=["jsonld", "csv"], description="Default jsonld."),
+        ],
+        responses={(200, "application/ld+json"): dict, (200, "text/csv"): str},
+    )
+    @action(detail=False, renderer_classes=[JSONLDExportRenderer, CSVRenderer], filter_backends=[])
+    def export(self, request: Request) -> Response:
+        """A document's annotations (those visible to you), as JSON-LD or CSV."""
+        slug = request.query_params.get("document")
+        document = Document.objects.filter(slug=slug).first() if slug else None
+        if document is None:
+            raise ValidationError({"document": ["Give the slug of an existing document."]})
+        rows = AnnotationSerializer(
+            self.get_queryset().filter(document=document), many=True, context={"request": request}
+        ).data
+        if request.accepted_renderer.format == "csv":
+            data: Any = csv_text(rows)
+        else:
+            data = {
+                "@context": CONTEXT,
+                "type": "AnnotationCollection",
+                "label": document.title,
+                "total": len(rows),
+                "first": {
+                    "type": "AnnotationPage",
+                    "items": [as_web_annotation(row, request) for row in rows],
+                },
+            }
+        name = f"{document.slug}-annotations.{request.accepted_renderer.format}"
+        return Response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @extend_schema(request=PreviewSerializer, responses={200: PreviewSerializer})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def preview(self, request: Request) -> Response:
+        """A note's Markdown body as it would be shown, sanitised as when it is saved."""
+        serializer = PreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"body_html": render_markdown(serializer.validated_data["body"])})
+
+    def _validated(
+        self, request: Request, instance: Annotation | None = None, partial: bool = False
+    ) -> dict[str, Any]:
+        serializer = AnnotationInputSerializer(
+            instance, data=request.data, partial=partial, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _output(self, annotation: Annotation) -> dict[str, Any]:
+        fresh = self.get_queryset().get(pk=annotation.pk)
+        return AnnotationSerializer(fresh, context={"request": self.request}).data
+
+
+def _default_visibility(parent: Annotation | None) -> str:
+    return parent.visibility if parent is not None else Annotation.Visibility.PRIVATE
+
+
+def _default_motivation(data: dict[str, Any]) -> str:
+    if data.get("parent") is not None:
+        return Annotation.Motivation.REPLYING
+    if data.get("judgement"):
+        return Annotation.Motivation.ASSESSING
+    if not data.get("body"):
+        return Annotation.Motivation.HIGHLIGHTING
+    return Annotation.Motivation.COMMENTING

@@ -1,0 +1,154 @@
+"""Annotations: analysts' highlights and notes on a document, in the W3C Web Annotation model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reader.models import Claim, Document
+from reader.rendering import render_markdown
+
+if TYPE_CHECKING:
+    from .anchoring import Anchor
+
+ANALYSTS_GROUP = "analysts"
+
+
+def is_analyst(user: Any) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_analyst", None)
+    if cached is None:
+        cached = user.groups.filter(name=ANALYSTS_GROUP).exists()
+        user._is_analyst = cached
+    return cached
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        db_table = "reader_tag"  # made by the reader app, before annotations were an app
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnotationQuerySet(models.QuerySet["Annotation"]):
+    def visible_to(self, user: Any) -> AnnotationQuerySet:
+        """Public notes for all, analysts' notes for analysts, private ones for their author."""
+        if not user.is_authenticated:
+            return self.filter(visibility=Annotation.Visibility.PUBLIC)
+        seen = Q(visibility=Annotation.Visibility.PUBLIC) | Q(author=user)
+        if is_analyst(user):
+            seen |= Q(visibility=Annotation.Visibility.ANALYSTS)
+        return self.filter(seen)
+
+
+class Annotation(models.Model):
+    """An analyst's highlight or note on a document, in the W3C Web Annotation model.
+
+    The target is kept as both a TextQuoteSelector (exact, prefix, suffix) and a
+    TextPositionSelector (start, end: code points over the document's text, blocks joined by a
+    blank line) of the revision `anchor_revision`. Replies have a parent and no target.
+    """
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("Only me")
+        ANALYSTS = "analysts", _("Analysts")
+        PUBLIC = "public", _("Everyone")
+
+    class Motivation(models.TextChoices):
+        COMMENTING = "commenting", _("Commenting")
+        HIGHLIGHTING = "highlighting", _("Highlighting")
+        ASSESSING = "assessing", _("Assessing")
+        REPLYING = "replying", _("Replying")
+        TAGGING = "tagging", _("Tagging")
+
+    class Judgement(models.TextChoices):
+        SUPPORTED = "supported", _("Supported")
+        DISPUTED = "disputed", _("Disputed")
+        NEEDS_CHECKING = "needs_checking", _("Needs checking")
+
+    class State(models.TextChoices):
+        ANCHORED = "anchored", _("Anchored")
+        ORPHANED = "orphaned", _("Orphaned")
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="annotations")
+    author = models.ForeignKey("auth.User", models.CASCADE, related_name="annotations")
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(blank=True, help_text=_("Markdown"))
+    body_html = models.TextField(blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    motivation = models.CharField(
+        max_length=20, choices=Motivation.choices, default=Motivation.COMMENTING
+    )
+    claim = models.ForeignKey(
+        Claim, models.SET_NULL, null=True, blank=True, related_name="annotations"
+    )
+    judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)
+    judgement_reason = models.CharField(max_length=500, blank=True)
+    exact = models.TextField(blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ANCHORED)
+    created_revision = models.PositiveIntegerField()
+    anchor_revision = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        db_table = "reader_annotation"  # made by the reader app, before annotations were an app
+        ordering = ["document", "start", "id"]
+        indexes = [models.Index(fields=["document", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.document.slug} #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#annotation-{self.pk}"
+
+    def place_at(self, anchor: Anchor, revision: int) -> None:
+        """Anchor the annotation to these words of the document's revision `revision`."""
+        self.start, self.end, self.exact = anchor.start, anchor.end, anchor.exact
+        self.prefix, self.suffix = anchor.prefix, anchor.suffix
+        self.state = self.State.ANCHORED
+        self.anchor_revision = revision
+
+    def set_tags(self, names: list[str]) -> None:
+        """Tag the annotation with these names (trimmed, lower-cased), and no others."""
+        cleaned = sorted({name.strip().lower() for name in names if name.strip()})
+        self.tags.set([Tag.objects.get_or_create(name=name)[0] for name in cleaned])
+
+    @classmethod
+    def reaches_further(cls, visibility: str, than: str) -> bool:
+        """Whether notes of `visibility` are seen by more people than notes of `than`."""
+        return REACH[visibility] > REACH[than]
+
+    def editable_by(self, user: Any) -> bool:
+        return user.is_authenticated and self.author_id == user.pk
+
+
+# Who sees a note of each visibility, from the fewest people to the most.
+REACH = {
+    Annotation.Visibility.PRIVATE: 0,
+    Annotation.Visibility.ANALYSTS: 1,
+    Annotation.Visibility.PUBLIC: 2,
+}

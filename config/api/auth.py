@@ -1,0 +1,14 @@
+"""Tokens for scripts."""
+
+from __future__ import annotations
+
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from .throttles import ClientAddressThrottle
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a user name and password for a token, sent as `Authorization: Token …`.
+    Throttled per client address (DRF leaves this view unthrottled)."""
+
+    throttle_classes = [ClientAddressThrottle]

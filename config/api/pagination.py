@@ -1,0 +1,47 @@
+"""Cursor pagination of the API's lists; a malformed cursor is a 400 naming the parameter."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+
+INVALID_CURSOR = "Invalid cursor: use the `next` link as given."
+MAX_OFFSET = 10_000
+
+
+class ById(CursorPagination):
+    ordering = "id"
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:  # DRF answers 404; a malformed parameter is a 400
+            raise ValidationError({"cursor": [INVALID_CURSOR]}) from error
+
+
+class BySlug(ById):
+    ordering = "slug"
+
+
+def encode_offset(offset: int) -> str:
+    """The cursor of a list that is paged by offset (a ranked search)."""
+    return base64.urlsafe_b64encode(str(offset).encode()).decode()
+
+
+def decode_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        offset = int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except ValueError as error:
+        raise ValidationError({"cursor": [INVALID_CURSOR]}) from error
+    if offset < 0 or offset > MAX_OFFSET:
+        raise ValidationError({"cursor": [INVALID_CURSOR]})
+    return offset

@@ -1,0 +1,69 @@
+"""Keep the search index in step with what is stored: the one interface through which the
+reader's importers (and the alignment of passages) update it, inside their own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reader.models import Document, Source
+
+from .models import SearchEntry
+
+
+def reindex_document(document: Document) -> None:
+    """Replace the entries of a document's blocks and notes (inside the import's transaction)."""
+    SearchEntry.objects.filter(document=document).delete()
+    entries = [
+        SearchEntry.of(
+            SearchEntry.Kind.BLOCK,
+            block.text,
+            block.get_absolute_url(),
+            document.language,
+            document=document,
+            block=block,
+        )
+        for block in document.blocks.all()
+    ]
+    entries += [
+        SearchEntry.of(
+            SearchEntry.Kind.NOTE,
+            note.text,
+            note.get_absolute_url(),
+            document.language,
+            document=document,
+            note=note,
+        )
+        for note in document.notes.all()
+    ]
+    SearchEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def reindex_source(source: Source) -> None:
+    """Replace the entries of a source's passages and pages."""
+    SearchEntry.objects.filter(source=source).delete()
+    SearchEntry.objects.bulk_create(_source_entries(source), batch_size=500)
+
+
+def _source_entries(source: Source) -> Iterable[SearchEntry]:
+    pages = {page.label: page for page in source.pages.all()}
+    for passage in source.passages.all():
+        page = pages.get(passage.first_page)
+        yield SearchEntry.of(
+            SearchEntry.Kind.PASSAGE,
+            passage.text,
+            passage.page_view_url(),
+            passage.language,
+            source=source,
+            source_page=page,
+            passage=passage,
+        )
+    for page in pages.values():
+        if page.text.strip():
+            yield SearchEntry.of(
+                SearchEntry.Kind.PAGE,
+                page.text,
+                page.get_absolute_url(),
+                source.language,
+                source=source,
+                source_page=page,
+            )
