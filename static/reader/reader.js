@@ -25,7 +25,7 @@ function linkClaimsAndNotes(root) {
   }
 }
 
-// Push each item of a margin (a note; an analyst's annotation card, see annotate.js) down to the
+// Push each item of a margin (a note; an annotation card, see annotations/cards.js) down to the
 // line of the words it belongs to, never over the item above it, where the margin stands beside
 // the text.
 function marginTarget(row, item) {
@@ -69,7 +69,7 @@ function start() {
   linkClaimsAndNotes(reader);
   align(reader);
   WIDE.addEventListener("change", () => align(reader));
-  // annotate.js announces each change to the highlights and cards it shows.
+  // annotations/cards.js announces each change to the highlights and cards it shows.
   document.addEventListener("reader:layout", () => align(reader));
   let pending = 0;
   window.addEventListener("resize", () => {

@@ -1,0 +1,186 @@
+// Cards in the margin: one per note, with its replies, beside the section its words are in (or
+// with the orphans, when its words are not found); drawing them all again with the highlights;
+// and the filter by tag, author and judgement that hides cards and dims highlights.
+
+import { loadAnnotations } from "./api.js";
+import { blockOf } from "./blocks.js";
+import { clearHighlights, marksOf, paint } from "./highlights.js";
+import { MSG, config, exactOf, format, reader, repliesTo, roots } from "./state.js";
+
+const EXCERPT = 80; // code points of the quoted words shown on a card
+
+export function excerpt(text) {
+  const chars = Array.from(text.replace(/\s+/g, " "));
+  return chars.length > EXCERPT ? `${chars.slice(0, EXCERPT).join("")}…` : chars.join("");
+}
+
+function fillMeta(element, annotation) {
+  const author = element.querySelector(".annotation-author");
+  author.textContent = annotation.author;
+  author.id = `annotation-${annotation.id}-author`;
+  const date = element.querySelector(".annotation-date");
+  date.dateTime = annotation.created;
+  date.textContent = new Date(annotation.created).toLocaleString(document.documentElement.lang, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  element.querySelector(".annotation-visibility").textContent =
+    config.visibilities[annotation.visibility] || annotation.visibility;
+  // body_html is sanitised by the server (reader.rendering.render_markdown) when it is saved.
+  element.querySelector(".annotation-body").innerHTML = annotation.body_html;
+  element.dataset.annotation = annotation.id;
+  element.id = `annotation-${annotation.id}`;
+  element.setAttribute("aria-labelledby", author.id);
+  for (const button of element.querySelectorAll(":scope > .annotation-actions [data-action]")) {
+    const allowed =
+      button.dataset.action === "reply" ? config.analyst : Boolean(annotation.can_edit);
+    if (!allowed) button.remove();
+    else button.setAttribute("aria-describedby", author.id);
+  }
+  const actions = element.querySelector(":scope > .annotation-actions");
+  if (actions && !actions.children.length) actions.remove();
+}
+
+function makeCard(annotation, painted) {
+  const card = document.getElementById("annotation-card-template").content.firstElementChild;
+  const element = card.cloneNode(true);
+  fillMeta(element, annotation);
+  const link = element.querySelector(".annotation-target a");
+  const quote = link.querySelector("q");
+  quote.textContent = excerpt(exactOf(annotation));
+  if (painted) link.href = `#highlight-${annotation.id}`;
+  else link.replaceWith(quote);
+  if (annotation.judgement) {
+    const judgement = element.querySelector(".annotation-judgement");
+    judgement.hidden = false;
+    judgement.querySelector(".judgement-label").textContent =
+      config.judgements[annotation.judgement] || annotation.judgement;
+    if (annotation.judgement_reason) {
+      const reason = judgement.querySelector(".judgement-reason");
+      reason.textContent = ` — ${annotation.judgement_reason}`;
+    }
+  }
+  const tags = element.querySelector(".annotation-tags");
+  for (const tag of annotation.tags) {
+    const item = document.createElement("li");
+    item.textContent = tag;
+    tags.append(item);
+  }
+  tags.hidden = !annotation.tags.length;
+  const replies = element.querySelector(".annotation-replies");
+  for (const reply of repliesTo(annotation)) {
+    const template = document.getElementById("annotation-reply-template").content;
+    const item = template.firstElementChild.cloneNode(true);
+    fillMeta(item, reply);
+    replies.append(item);
+  }
+  replies.hidden = !replies.children.length;
+  return element;
+}
+
+function marginOf(section, label) {
+  let aside = section.querySelector(":scope > .annotations");
+  if (!aside) {
+    aside = document.createElement("aside");
+    aside.className = "annotations";
+    aside.setAttribute("aria-label", format(MSG.annotationsOn, { section: label }));
+    section.append(aside);
+  }
+  return aside;
+}
+
+// Draw every note again, highlights and cards, from state.annotations; the focus, on a card or
+// a highlight that is drawn anew, goes to its new self.
+export function render() {
+  const focused = document.activeElement?.closest?.("[data-annotation]");
+  clearHighlights();
+  for (const aside of reader.querySelectorAll(".row > .annotations")) aside.remove();
+  const orphans = document.getElementById("annotation-orphans");
+  const orphanCards = orphans.querySelector(".orphan-cards");
+  orphanCards.replaceChildren();
+  for (const annotation of roots()) {
+    const painted = paint(annotation);
+    const card = makeCard(annotation, painted);
+    if (painted) {
+      const first = document.getElementById(`highlight-${annotation.id}`);
+      const block = blockOf(first);
+      marginOf(block.root.closest(".row"), block.label).append(card);
+    } else {
+      orphanCards.append(card);
+    }
+  }
+  orphans.hidden = !orphanCards.children.length;
+  fillFilterOptions();
+  applyFilter();
+  if (focused && !focused.isConnected) refocus(focused);
+}
+
+function refocus(stale) {
+  const again = document.getElementById(stale.id);
+  if (again) again.focus({ preventScroll: true });
+}
+
+// reader.js lines the margins up with the text again: highlights or cards have changed.
+function relayout() {
+  document.dispatchEvent(new CustomEvent("reader:layout"));
+}
+
+export async function refresh() {
+  await loadAnnotations();
+  render();
+}
+
+// --- filters -------------------------------------------------------------------------------------
+
+export let filter = null; // the filter's form, found by setUpFilter()
+
+export function setUpFilter() {
+  filter = document.getElementById("annotation-filter");
+  filter.addEventListener("change", applyFilter);
+  filter.addEventListener("submit", (event) => event.preventDefault());
+}
+
+function fillSelect(select, values) {
+  const current = select.value;
+  for (const option of [...select.options].slice(1)) option.remove();
+  for (const value of values) select.add(new Option(value, value));
+  select.value = values.includes(current) ? current : "";
+}
+
+function fillFilterOptions() {
+  const all = roots();
+  fillSelect(filter.elements.tag, [...new Set(all.flatMap((a) => a.tags))].sort());
+  fillSelect(filter.elements.author, [...new Set(all.map((a) => a.author))].sort());
+}
+
+function matches(annotation) {
+  const { tag, author, judgement } = filter.elements;
+  return (
+    (!tag.value || annotation.tags.includes(tag.value)) &&
+    (!author.value || annotation.author === author.value) &&
+    (!judgement.value || annotation.judgement === judgement.value)
+  );
+}
+
+function applyFilter() {
+  const all = roots();
+  let shown = 0;
+  for (const annotation of all) {
+    const visible = matches(annotation);
+    shown += visible ? 1 : 0;
+    const card = document.getElementById(`annotation-${annotation.id}`);
+    if (card) card.hidden = !visible;
+    for (const mark of marksOf(annotation.id)) {
+      mark.classList.toggle("is-filtered", !visible);
+      if (mark.id) mark.tabIndex = visible ? 0 : -1;
+    }
+  }
+  for (const aside of reader.querySelectorAll(".row > .annotations")) {
+    aside.hidden = ![...aside.children].some((card) => !card.hidden);
+  }
+  document.getElementById("filter-status").textContent = format(MSG.showing, {
+    shown,
+    total: all.length,
+  });
+  relayout();
+}
