@@ -1,35 +1,17 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from annotations.models import ANALYSTS_GROUP
 from reader.importers.commentary import import_commentary
 from reader.models import Document
 
+from .helpers import SEED, make_user
+
 # Hashing a password properly takes a third of a second; tests create many users.
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seed" / "npi-commentary-80.txt"
-
-
-def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run manage.py in a process of its own, with exactly this environment."""
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -40,16 +22,6 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def seed_document(db: None) -> Document:
     return import_commentary(SEED).document
-
-
-PASSWORD = "correct-horse-battery-9"
-
-
-def make_user(username: str, *, analyst: bool) -> User:
-    user = User.objects.create_user(username, password=PASSWORD)
-    if analyst:
-        user.groups.add(Group.objects.get_or_create(name=ANALYSTS_GROUP)[0])
-    return user
 
 
 @pytest.fixture

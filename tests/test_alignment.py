@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +15,7 @@ from reader.models import Document, Source, SourcePassage
 from search.models import SearchEntry
 from search.query import search
 
-from .conftest import PASSWORD
+from .helpers import PASSWORD, send_json
 from .pdfs import NDS, import_nds_like_pdf
 
 READER = "/documents/npi-commentary-80/"
@@ -39,13 +38,6 @@ def logged_in(client: Client, user: User) -> Client:
     return client
 
 
-def api(client: Client, method: str, path: str, data: dict[str, Any], status: int) -> Any:
-    call = getattr(client, method)
-    response = call(path, data, content_type="application/json", HTTP_ACCEPT="application/json")
-    assert response.status_code == status, response.content
-    return response.json()
-
-
 def note3(client: Client) -> str:
     html = client.get(READER).content.decode()
     match = re.search(r'<article class="note" id="note-3".*?</article>', html, re.DOTALL)
@@ -59,7 +51,7 @@ def note3(client: Client) -> str:
 def test_an_analyst_adds_the_original_found_on_the_page_and_aligns_the_translation(
     client: Client, analyst: User, nds: Source, quote_of_p19: SourcePassage
 ) -> None:
-    data = api(
+    data = send_json(
         logged_in(client, analyst),
         "post",
         "/api/source-passages/",
@@ -70,7 +62,7 @@ def test_an_analyst_adds_the_original_found_on_the_page_and_aligns_the_translati
     assert data["provenance"] == "original" and data["language"] == "en"
     assert (data["first_page"], data["last_page"], data["source"]) == ("19", "19", NDS)
     assert data["translations"] == [quote_of_p19.pk]
-    translation = api(client, "get", f"/api/source-passages/{quote_of_p19.pk}/", {}, 200)
+    translation = send_json(client, "get", f"/api/source-passages/{quote_of_p19.pk}/", {}, 200)
     assert (translation["original"], translation["original_text"]) == (data["id"], ORIGINAL)
     # The original is searchable like every passage.
     hits = search("core part of our approach")
@@ -82,7 +74,7 @@ def test_an_analyst_adds_the_original_found_on_the_page_and_aligns_the_translati
 def test_text_that_is_not_on_the_page_is_a_400_that_says_where_it_is(
     client: Client, analyst: User, nds: Source, quote_of_p19: SourcePassage
 ) -> None:
-    data = api(
+    data = send_json(
         logged_in(client, analyst),
         "post",
         "/api/source-passages/",
@@ -103,7 +95,7 @@ def test_an_original_spanning_two_pages_is_found_across_the_page_break(
     quote_of_p20 = SourcePassage.objects.get(block__anchor="q2", block__document=seed_document)
     text = "can build a stronger, more mutually beneficial alliance"
 
-    data = api(
+    data = send_json(
         logged_in(client, analyst),
         "post",
         "/api/source-passages/",
@@ -117,7 +109,7 @@ def test_an_original_spanning_two_pages_is_found_across_the_page_break(
 def test_before_the_source_is_imported_no_original_can_be_added(
     client: Client, analyst: User, quote_of_p19: SourcePassage
 ) -> None:
-    data = api(
+    data = send_json(
         logged_in(client, analyst),
         "post",
         "/api/source-passages/",
@@ -130,7 +122,7 @@ def test_before_the_source_is_imported_no_original_can_be_added(
 def test_a_page_the_source_does_not_have_is_a_400_naming_the_field(
     client: Client, analyst: User, nds: Source, quote_of_p19: SourcePassage
 ) -> None:
-    data = api(
+    data = send_json(
         logged_in(client, analyst),
         "post",
         "/api/source-passages/",
@@ -150,7 +142,7 @@ def test_only_analysts_may_add_or_align(
 ) -> None:
     if who == "member":
         logged_in(client, member)
-    data = api(
+    data = send_json(
         client,
         "post",
         "/api/source-passages/",
@@ -159,7 +151,7 @@ def test_only_analysts_may_add_or_align(
     )
     if who == "member":
         assert data["detail"] == "Only members of the analysts group may add or align passages."
-    api(client, "patch", f"/api/source-passages/{quote_of_p19.pk}/", {"original": None}, 403)
+    send_json(client, "patch", f"/api/source-passages/{quote_of_p19.pk}/", {"original": None}, 403)
     assert not SourcePassage.objects.filter(provenance="original").exists()
 
 
@@ -172,10 +164,10 @@ def test_an_analyst_aligns_with_an_existing_original_and_undoes_it(
     )  # fmt: skip
     path = f"/api/source-passages/{quote_of_p19.pk}/"
 
-    aligned = api(logged_in(client, analyst), "patch", path, {"original": original.pk}, 200)
+    aligned = send_json(logged_in(client, analyst), "patch", path, {"original": original.pk}, 200)
     assert aligned["original"] == original.pk
 
-    undone = api(client, "patch", path, {"original": None}, 200)
+    undone = send_json(client, "patch", path, {"original": None}, 200)
     assert undone["original"] is None
 
 
@@ -201,14 +193,14 @@ def test_the_original_must_be_the_same_sources_own_text_on_the_same_pages(
         (123456, "No passage has the id 123456."),
     ]:
         pk = original if isinstance(original, int) else original.pk
-        data = api(client, "patch", path, {"original": pk}, 400)
+        data = send_json(client, "patch", path, {"original": pk}, 400)
         assert data["field"] == "original" and expected in data["detail"]
     quote_of_p19.refresh_from_db()
     assert quote_of_p19.original is None
 
 
 def test_an_unknown_passage_is_a_json_404(client: Client, db: None) -> None:
-    assert api(client, "get", "/api/source-passages/999/", {}, 404)["status"] == 404
+    assert send_json(client, "get", "/api/source-passages/999/", {}, 404)["status"] == 404
 
 
 # --- the reader -----------------------------------------------------------------------------
@@ -219,7 +211,7 @@ def test_the_reader_shows_the_original_beside_the_translation_once_aligned(
 ) -> None:
     assert "page-text" in note3(client)  # cached, with the text of p.19
 
-    api(
+    send_json(
         logged_in(client, analyst),
         "post",
         "/api/source-passages/",

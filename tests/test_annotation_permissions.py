@@ -18,7 +18,7 @@ from django.test import Client
 from annotations.models import Annotation
 from reader.models import Document
 
-from .conftest import make_user
+from .helpers import annotation_on, logged_in, make_user
 
 ROLES = ("author", "other_analyst", "member", "anonymous")
 VISIBILITIES = ("private", "analysts", "public")
@@ -79,10 +79,7 @@ CASES = [
 
 
 def client_for(role: str, users: dict[str, User]) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(users[role])
-    return client
+    return logged_in(users.get(role))
 
 
 @pytest.fixture
@@ -91,18 +88,7 @@ def users(analyst: User, second_analyst: User, member: User) -> dict[str, User]:
 
 
 def make_note(document: Document, author: User, visibility: str) -> Annotation:
-    text = document.plain_text()
-    return Annotation.objects.create(
-        document=document,
-        author=author,
-        body=f"A {visibility} note",
-        visibility=visibility,
-        exact=text[0:7],
-        start=0,
-        end=7,
-        created_revision=1,
-        anchor_revision=1,
-    )
+    return annotation_on(document, author, 0, 7, body=f"A {visibility} note", visibility=visibility)
 
 
 def act(client: Client, action: str, note: Annotation, visibility: str) -> Any:
@@ -169,7 +155,7 @@ def test_replies_and_searches_never_reveal_a_hidden_note(
 
 def test_a_token_authenticates_a_script(seed_document: Document, users: dict[str, User]) -> None:
     client = Client()
-    from .conftest import PASSWORD
+    from .helpers import PASSWORD
 
     token = client.post("/api/auth/token/", {"username": "alice", "password": PASSWORD}).json()[
         "token"

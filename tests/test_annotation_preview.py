@@ -9,14 +9,13 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from reader.rendering import render_markdown
+from tests.helpers import send_json
 
 PREVIEW = "/api/annotations/preview/"
 
 
 def preview(client: Client, body: Any, status: int = 200) -> Any:
-    response = client.post(PREVIEW, {"body": body}, content_type="application/json")
-    assert response.status_code == status, response.content
-    return response.json()
+    return send_json(client, "post", PREVIEW, {"body": body}, status)
 
 
 def test_it_renders_markdown_as_a_saved_note_would_be(client: Client, analyst: User) -> None:

@@ -12,6 +12,7 @@ from django.test import Client
 
 from annotations.models import Annotation
 from reader.models import Document
+from tests.helpers import send_json
 
 API = "/api/annotations/"
 QUOTE = "模範的な同盟国（model allies）"
@@ -24,9 +25,7 @@ def alice(client: Client, analyst: User) -> Client:
 
 
 def post(client: Client, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
-    response = client.post(API, body, content_type="application/json")
-    assert response.status_code == status, response.content
-    return response.json()
+    return send_json(client, "post", API, body, status)
 
 
 def quote(exact: str, **context: str) -> dict[str, Any]:

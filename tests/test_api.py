@@ -9,19 +9,14 @@ from django.test import Client
 
 from reader.models import Document
 
+from .helpers import get_json
+
 NDS = "national-defense-strategy"
 LEE = "李在明政権の発足と在韓米軍の戦略的柔軟性"
 
 
-def get(client: Client, path: str, status: int = 200, **params: Any) -> Any:
-    response = client.get(path, params, HTTP_ACCEPT="application/json")
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    return response.json()
-
-
 def test_documents_list_links_each_to_the_reader(client: Client, seed_document: Document) -> None:
-    data = get(client, "/api/documents/")
+    data = get_json(client, "/api/documents/")
     assert [d["slug"] for d in data["results"]] == ["npi-commentary-80"]
     assert data["results"][0]["url"] == "http://testserver/documents/npi-commentary-80/"
     assert data["next"] is None
@@ -30,7 +25,7 @@ def test_documents_list_links_each_to_the_reader(client: Client, seed_document: 
 def test_the_document_detail_holds_text_blocks_notes_and_claims(
     client: Client, seed_document: Document
 ) -> None:
-    data = get(client, "/api/documents/npi-commentary-80/")
+    data = get_json(client, "/api/documents/npi-commentary-80/")
     assert data["date"] == "2026-02-20" and data["number"] == "80"
     blocks = data["blocks"]
     assert len(blocks) == 10 and [b["kind"] for b in blocks].count("quote") == 2
@@ -49,29 +44,29 @@ def test_the_document_detail_holds_text_blocks_notes_and_claims(
 
 
 def test_an_unknown_document_is_a_json_404(client: Client, db: None) -> None:
-    data = get(client, "/api/documents/nothing/", status=404)
+    data = get_json(client, "/api/documents/nothing/", status=404)
     assert data["detail"] and data["status"] == 404
 
 
 def test_sources_list_and_filter_by_document_and_kind(
     client: Client, seed_document: Document
 ) -> None:
-    assert len(get(client, "/api/sources/")["results"]) == 6
-    cited = get(client, "/api/sources/", document="npi-commentary-80")["results"]
+    assert len(get_json(client, "/api/sources/")["results"]) == 6
+    cited = get_json(client, "/api/sources/", document="npi-commentary-80")["results"]
     assert len(cited) == 6
-    pdfs = get(client, "/api/sources/", kind="pdf")["results"]
+    pdfs = get_json(client, "/api/sources/", kind="pdf")["results"]
     assert {s["slug"] for s in pdfs} == {
         NDS,
         "national-security-strategy-of-the-united-states-of-america",
         LEE,
     }
-    assert get(client, "/api/sources/", language="ja")["results"][0]["language"] == "ja"
+    assert get_json(client, "/api/sources/", language="ja")["results"][0]["language"] == "ja"
 
 
 def test_the_source_detail_lists_pages_and_passages(
     client: Client, seed_document: Document
 ) -> None:
-    data = get(client, f"/api/sources/{NDS}/")
+    data = get_json(client, f"/api/sources/{NDS}/")
     assert data["source_url"].endswith("2026-NATIONAL-DEFENSE-STRATEGY.PDF")
     assert data["url"] == f"http://testserver/sources/{NDS}/"
     assert [p["label"] for p in data["pages"]] == ["19", "20", "21"]
@@ -82,7 +77,7 @@ def test_the_source_detail_lists_pages_and_passages(
 def test_a_source_page_lists_the_claims_that_cite_it(
     client: Client, seed_document: Document
 ) -> None:
-    data = get(client, f"/api/sources/{NDS}/pages/21/")
+    data = get_json(client, f"/api/sources/{NDS}/pages/21/")
     assert data["label"] == "21" and data["text"] == ""
     assert data["source_url_at_page"].endswith("#page=21")
     assert [(c["document"], c["note"], c["pages"]) for c in data["cited_by"]] == [
@@ -91,27 +86,27 @@ def test_a_source_page_lists_the_claims_that_cite_it(
     ]
     assert data["cited_by"][0]["url"] == "http://testserver/documents/npi-commentary-80/#claim-6"
     assert [p["pages"] for p in data["passages"]] == ["pp.20–21"]
-    get(client, f"/api/sources/{NDS}/pages/99/", status=404)
+    get_json(client, f"/api/sources/{NDS}/pages/99/", status=404)
 
 
 def test_notes_filter_by_document_number_source_and_page(
     client: Client, seed_document: Document
 ) -> None:
-    assert len(get(client, "/api/notes/", document="npi-commentary-80")["results"]) == 10
-    assert [n["number"] for n in get(client, "/api/notes/", number=7)["results"]] == [7]
-    by_source = get(client, "/api/notes/", source=NDS)["results"]
+    assert len(get_json(client, "/api/notes/", document="npi-commentary-80")["results"]) == 10
+    assert [n["number"] for n in get_json(client, "/api/notes/", number=7)["results"]] == [7]
+    by_source = get_json(client, "/api/notes/", source=NDS)["results"]
     assert [n["number"] for n in by_source] == [1, 3, 6, 8]
-    on_page = get(client, "/api/notes/", source=NDS, source_page="20")["results"]
+    on_page = get_json(client, "/api/notes/", source=NDS, source_page="20")["results"]
     assert [n["number"] for n in on_page] == [6, 8]
-    assert get(client, "/api/notes/", language="en")["results"] == []
+    assert get_json(client, "/api/notes/", language="en")["results"] == []
 
 
 def test_citations_filter_by_source_page_and_form(client: Client, seed_document: Document) -> None:
-    data = get(client, "/api/citations/", source=LEE, source_page="2")["results"]
+    data = get_json(client, "/api/citations/", source=LEE, source_page="2")["results"]
     assert [(c["note"], c["locator"]) for c in data] == [(10, "2頁")]
-    short = get(client, "/api/citations/", form="short")["results"]
+    short = get_json(client, "/api/citations/", form="short")["results"]
     assert [c["note"] for c in short] == [3, 6, 8, 10]
-    assert [c["note"] for c in get(client, "/api/citations/", note=9)["results"]] == [9]
+    assert [c["note"] for c in get_json(client, "/api/citations/", note=9)["results"]] == [9]
 
 
 @pytest.mark.parametrize(
@@ -151,14 +146,14 @@ def test_bad_parameters_are_400s_naming_the_parameter(
     field: str | None,
     message: str,
 ) -> None:
-    data = get(client, path, status=400, **params)
+    data = get_json(client, path, status=400, **params)
     assert data["field"] == field
     assert message in data["detail"]
     assert data["status"] == 400
 
 
 def test_lists_page_with_a_cursor(client: Client, seed_document: Document) -> None:
-    first = get(client, "/api/notes/", page_size=4)
+    first = get_json(client, "/api/notes/", page_size=4)
     assert [n["number"] for n in first["results"]] == [1, 2, 3, 4]
     second = client.get(first["next"], HTTP_ACCEPT="application/json").json()
     assert [n["number"] for n in second["results"]] == [5, 6, 7, 8]
@@ -168,7 +163,7 @@ def test_a_private_reader_refuses_anonymous_api_calls(
     client: Client, seed_document: Document, settings: Any
 ) -> None:
     settings.READER_PUBLIC = False
-    assert get(client, "/api/documents/", status=403)["detail"]
+    assert get_json(client, "/api/documents/", status=403)["detail"]
 
 
 def test_throttling_answers_429_with_a_message(
@@ -176,8 +171,8 @@ def test_throttling_answers_429_with_a_message(
 ) -> None:
     settings.API_THROTTLE_RATES = {"anon": "3/minute", "user": "3/minute"}
     for _ in range(3):
-        get(client, "/api/documents/")
-    data = get(client, "/api/documents/", status=429)
+        get_json(client, "/api/documents/")
+    data = get_json(client, "/api/documents/", status=429)
     assert "throttled" in data["detail"].lower()
 
 
@@ -195,7 +190,7 @@ def test_cors_opens_to_configured_origins(
 
 
 def test_the_schema_describes_every_endpoint(client: Client, db: None) -> None:
-    schema = get(client, "/api/schema/", format="json")
+    schema = get_json(client, "/api/schema/", format="json")
     assert schema["openapi"].startswith("3.")
     for path in (
         "/api/documents/",
@@ -220,6 +215,6 @@ def test_the_documentation_page_serves_its_assets_locally(client: Client, db: No
 
 
 def test_a_nul_character_in_a_parameter_is_a_400(client: Client, seed_document: Document) -> None:
-    data = get(client, "/api/passages/", status=400, q="韓\x00国")
+    data = get_json(client, "/api/passages/", status=400, q="韓\x00国")
     assert data["field"] == "q" and "NUL" in data["detail"]
-    assert get(client, "/api/notes/", status=400, language="\x00")["field"] == "language"
+    assert get_json(client, "/api/notes/", status=400, language="\x00")["field"] == "language"

@@ -13,7 +13,7 @@ from reader.importers.markdown import export_markdown
 from reader.importers.parsed import CommentaryFormatError
 from reader.models import Block, Citation, Claim, Document, Note, Source, SourcePassage
 
-from .conftest import SEED
+from .helpers import SEED
 
 pytestmark = pytest.mark.django_db
 

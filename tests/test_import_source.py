@@ -17,7 +17,7 @@ from reader.pages import numbered_from
 from search.models import SearchEntry
 from search.query import search
 
-from .conftest import SEED, run_manage
+from .helpers import SEED, run_manage
 from .pdfs import (
     NDS,
     encrypted,

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from reader.importers.commentary import import_commentary
 from reader.models import Document
 
-from .conftest import SEED
 from .generated import write_large_commentary
+from .helpers import SEED, count_queries
 
 NDS_PDF = (
     "https://media.defense.gov/2026/Jan/23/2003864773/-1/-1/0/2026-NATIONAL-DEFENSE-STRATEGY.PDF"
@@ -198,12 +198,6 @@ def test_an_unknown_page_is_a_404(client: Client, seed_document: Document) -> No
 
 def test_the_health_view_answers(client: Client, db: None) -> None:
     assert client.get("/health/").text == "ok"
-
-
-def count_queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("cached", [False, True])

@@ -8,12 +8,11 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.test import Client
 
-from annotations.anchoring import anchor_at
 from annotations.models import Annotation
 from reader.importers.commentary import import_commentary
 from reader.models import Document
 
-from .conftest import SEED
+from .helpers import SEED, annotation_on
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
@@ -33,12 +32,7 @@ def annotate(document: Document, author: User, exact: str, occurrence: int = 0) 
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(exact, start + 1)
-    anchor = anchor_at(text, start, start + len(exact))
-    return Annotation.objects.create(
-        document=document, author=author, body="note", exact=anchor.exact, prefix=anchor.prefix,
-        suffix=anchor.suffix, start=anchor.start, end=anchor.end,
-        created_revision=document.revision, anchor_revision=document.revision,
-    )  # fmt: skip
+    return annotation_on(document, author, start, start + len(exact), body="note")
 
 
 def where(annotation: Annotation) -> tuple[str, str]:

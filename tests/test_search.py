@@ -17,7 +17,7 @@ from search.models import SearchEntry
 from search.query import scan, search
 from search.terms import contains, index_terms, query_terms
 
-from .conftest import SEED
+from .helpers import SEED
 
 
 def entries_containing(query: str) -> set[int]:

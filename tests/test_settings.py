@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from .conftest import run_manage
+from .helpers import run_manage
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from reader.models import Document, Source
 
+from .helpers import count_queries
 from .pdfs import NDS, import_nds_like_pdf
 
 READER = "/documents/npi-commentary-80/"
@@ -128,20 +126,13 @@ def test_the_api_citations_open_the_pdf_at_the_imported_index(
     }
 
 
-def count_queries(client: Client, url: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_page_texts_cost_the_reader_one_query_whatever_the_number_of_pages(
     client: Client, seed_document: Document, tmp_path: Path
 ) -> None:
-    before = count_queries(client, READER)
+    before = count_queries(cold=True, client=client, url=READER)
     import_nds_like_pdf(tmp_path, pages=30)
-    short = count_queries(client, READER)
+    short = count_queries(cold=True, client=client, url=READER)
     import_nds_like_pdf(tmp_path, pages=300)
     assert Source.objects.get(slug=NDS).pages.count() == 304
 
-    assert short == count_queries(client, READER) == before + 1
+    assert short == count_queries(cold=True, client=client, url=READER) == before + 1

@@ -7,8 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-MODELS = ['annotation', 'tag']
+MODELS = ["annotation", "tag"]
 
 
 def move_content_types(*, frm: str, to: str):  # noqa: ANN201
@@ -16,20 +15,21 @@ def move_content_types(*, frm: str, to: str):  # noqa: ANN201
 
     def move(apps, schema_editor) -> None:  # noqa: ANN001
         content_types = apps.get_model("contenttypes", "ContentType")
-        content_types.objects.using(schema_editor.connection.alias).filter(
-            app_label=frm, model__in=MODELS
-        ).update(app_label=to)
+        rows = content_types.objects.using(schema_editor.connection.alias)
+        there = rows.filter(app_label=to, model__in=MODELS).values_list("model", flat=True)
+        rows.filter(app_label=frm, model__in=MODELS).exclude(model__in=list(there)).update(
+            app_label=to
+        )
 
     return move
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('reader', '0006_move_annotations_and_search'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("reader", "0006_move_annotations_and_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -37,46 +37,145 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='Tag',
+                    name="Tag",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('name', models.CharField(max_length=50, unique=True)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("name", models.CharField(max_length=50, unique=True)),
                     ],
                     options={
-                        'db_table': 'reader_tag',
-                        'ordering': ['name'],
+                        "db_table": "reader_tag",
+                        "ordering": ["name"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='Annotation',
+                    name="Annotation",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('body', models.TextField(blank=True, help_text='Markdown')),
-                        ('body_html', models.TextField(blank=True, editable=False)),
-                        ('visibility', models.CharField(choices=[('private', 'Only me'), ('analysts', 'Analysts'), ('public', 'Everyone')], default='private', max_length=10)),
-                        ('motivation', models.CharField(choices=[('commenting', 'Commenting'), ('highlighting', 'Highlighting'), ('assessing', 'Assessing'), ('replying', 'Replying'), ('tagging', 'Tagging')], default='commenting', max_length=20)),
-                        ('judgement', models.CharField(blank=True, choices=[('supported', 'Supported'), ('disputed', 'Disputed'), ('needs_checking', 'Needs checking')], max_length=20)),
-                        ('judgement_reason', models.CharField(blank=True, max_length=500)),
-                        ('exact', models.TextField(blank=True)),
-                        ('prefix', models.CharField(blank=True, max_length=64)),
-                        ('suffix', models.CharField(blank=True, max_length=64)),
-                        ('start', models.PositiveIntegerField(blank=True, null=True)),
-                        ('end', models.PositiveIntegerField(blank=True, null=True)),
-                        ('state', models.CharField(choices=[('anchored', 'Anchored'), ('orphaned', 'Orphaned')], default='anchored', max_length=10)),
-                        ('created_revision', models.PositiveIntegerField()),
-                        ('anchor_revision', models.PositiveIntegerField()),
-                        ('created', models.DateTimeField(auto_now_add=True)),
-                        ('updated', models.DateTimeField(auto_now=True)),
-                        ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to=settings.AUTH_USER_MODEL)),
-                        ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='annotations', to='reader.claim')),
-                        ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='reader.document')),
-                        ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='annotations.annotation')),
-                        ('tags', models.ManyToManyField(blank=True, related_name='annotations', to='annotations.tag')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("body", models.TextField(blank=True, help_text="Markdown")),
+                        ("body_html", models.TextField(blank=True, editable=False)),
+                        (
+                            "visibility",
+                            models.CharField(
+                                choices=[
+                                    ("private", "Only me"),
+                                    ("analysts", "Analysts"),
+                                    ("public", "Everyone"),
+                                ],
+                                default="private",
+                                max_length=10,
+                            ),
+                        ),
+                        (
+                            "motivation",
+                            models.CharField(
+                                choices=[
+                                    ("commenting", "Commenting"),
+                                    ("highlighting", "Highlighting"),
+                                    ("assessing", "Assessing"),
+                                    ("replying", "Replying"),
+                                    ("tagging", "Tagging"),
+                                ],
+                                default="commenting",
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "judgement",
+                            models.CharField(
+                                blank=True,
+                                choices=[
+                                    ("supported", "Supported"),
+                                    ("disputed", "Disputed"),
+                                    ("needs_checking", "Needs checking"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        ("judgement_reason", models.CharField(blank=True, max_length=500)),
+                        ("exact", models.TextField(blank=True)),
+                        ("prefix", models.CharField(blank=True, max_length=64)),
+                        ("suffix", models.CharField(blank=True, max_length=64)),
+                        ("start", models.PositiveIntegerField(blank=True, null=True)),
+                        ("end", models.PositiveIntegerField(blank=True, null=True)),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[("anchored", "Anchored"), ("orphaned", "Orphaned")],
+                                default="anchored",
+                                max_length=10,
+                            ),
+                        ),
+                        ("created_revision", models.PositiveIntegerField()),
+                        ("anchor_revision", models.PositiveIntegerField()),
+                        ("created", models.DateTimeField(auto_now_add=True)),
+                        ("updated", models.DateTimeField(auto_now=True)),
+                        (
+                            "author",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="annotations",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "claim",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="annotations",
+                                to="reader.claim",
+                            ),
+                        ),
+                        (
+                            "document",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="annotations",
+                                to="reader.document",
+                            ),
+                        ),
+                        (
+                            "parent",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="replies",
+                                to="annotations.annotation",
+                            ),
+                        ),
+                        (
+                            "tags",
+                            models.ManyToManyField(
+                                blank=True, related_name="annotations", to="annotations.tag"
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'reader_annotation',
-                        'ordering': ['document', 'start', 'id'],
-                        'indexes': [models.Index(fields=['document', 'state'], name='reader_anno_documen_910f56_idx')],
+                        "db_table": "reader_annotation",
+                        "ordering": ["document", "start", "id"],
+                        "indexes": [
+                            models.Index(
+                                fields=["document", "state"], name="reader_anno_documen_910f56_idx"
+                            )
+                        ],
                     },
                 ),
             ],

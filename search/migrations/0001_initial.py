@@ -7,8 +7,7 @@ the database."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-MODELS = ['searchentry']
+MODELS = ["searchentry"]
 
 
 def move_content_types(*, frm: str, to: str):  # noqa: ANN201
@@ -16,45 +15,115 @@ def move_content_types(*, frm: str, to: str):  # noqa: ANN201
 
     def move(apps, schema_editor) -> None:  # noqa: ANN001
         content_types = apps.get_model("contenttypes", "ContentType")
-        content_types.objects.using(schema_editor.connection.alias).filter(
-            app_label=frm, model__in=MODELS
-        ).update(app_label=to)
+        rows = content_types.objects.using(schema_editor.connection.alias)
+        there = rows.filter(app_label=to, model__in=MODELS).values_list("model", flat=True)
+        rows.filter(app_label=frm, model__in=MODELS).exclude(model__in=list(there)).update(
+            app_label=to
+        )
 
     return move
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('reader', '0006_move_annotations_and_search'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("reader", "0006_move_annotations_and_search"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='SearchEntry',
+                    name="SearchEntry",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(choices=[('block', 'Commentary paragraph'), ('note', 'Note'), ('passage', 'Source passage'), ('page', 'Source page')], max_length=10)),
-                        ('language', models.CharField(max_length=10)),
-                        ('text', models.TextField()),
-                        ('folded', models.TextField()),
-                        ('terms', models.TextField()),
-                        ('url', models.CharField(max_length=500)),
-                        ('block', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reader.block')),
-                        ('document', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reader.document')),
-                        ('note', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reader.note')),
-                        ('passage', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reader.sourcepassage')),
-                        ('source', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reader.source')),
-                        ('source_page', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reader.sourcepage')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("block", "Commentary paragraph"),
+                                    ("note", "Note"),
+                                    ("passage", "Source passage"),
+                                    ("page", "Source page"),
+                                ],
+                                max_length=10,
+                            ),
+                        ),
+                        ("language", models.CharField(max_length=10)),
+                        ("text", models.TextField()),
+                        ("folded", models.TextField()),
+                        ("terms", models.TextField()),
+                        ("url", models.CharField(max_length=500)),
+                        (
+                            "block",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="reader.block",
+                            ),
+                        ),
+                        (
+                            "document",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="reader.document",
+                            ),
+                        ),
+                        (
+                            "note",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="reader.note",
+                            ),
+                        ),
+                        (
+                            "passage",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="reader.sourcepassage",
+                            ),
+                        ),
+                        (
+                            "source",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="reader.source",
+                            ),
+                        ),
+                        (
+                            "source_page",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="reader.sourcepage",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'reader_searchentry',
-                        'indexes': [models.Index(fields=['kind'], name='reader_sear_kind_0591e1_idx')],
+                        "db_table": "reader_searchentry",
+                        "indexes": [
+                            models.Index(fields=["kind"], name="reader_sear_kind_0591e1_idx")
+                        ],
                     },
                 ),
             ],

@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from reader.importers.commentary import import_commentary
 from reader.models import Document
+from tests.helpers import SEED, WIDE
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,9 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SEED = Path(__file__).resolve().parent.parent.parent / "seed" / "npi-commentary-80.txt"
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 600, "height": 900}
 SKIP_WARNING = pytest.StashKey[str]()
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 

@@ -10,8 +10,7 @@ from playwright.sync_api import BrowserContext
 from pytest_django.live_server_helper import LiveServer
 
 from reader.models import Document
-
-from .conftest import NARROW, WIDE
+from tests.helpers import NARROW, WIDE
 
 pytestmark = [
     pytest.mark.browser,

@@ -20,9 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 from annotations.models import Annotation
 from reader.importers.commentary import import_commentary
 from reader.models import Claim, Document
-from tests.conftest import PASSWORD
-
-from .conftest import SEED
+from tests.helpers import PASSWORD, SEED, drag_select, log_in, logged_in, wait_for_annotations
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,66 +44,6 @@ def watch(page: Page) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
-
-
-def log_in(page: Page, live_server: LiveServer, user: User, path: str = READER) -> None:
-    page.goto(live_server.url + path)
-    page.get_by_role("link", name="Log in").click()
-    page.get_by_label("User name").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + path)
-    wait_for_annotations(page)
-
-
-def wait_for_annotations(page: Page) -> None:
-    expect(page.locator(".reader")).to_have_attribute("data-annotations-ready", "true")
-
-
-def drag_select(page: Page, words: str) -> None:
-    """Select `words` in the text by dragging the mouse from its first character to its last."""
-    points = page.evaluate(
-        """words => {
-          const nodes = [];
-          const walker = document.createTreeWalker(document.querySelector(".reader"),
-            NodeFilter.SHOW_TEXT);
-          while (walker.nextNode()) {
-            const node = walker.currentNode;
-            if (node.parentElement.closest(".text") && !node.parentElement.closest(".marker")) {
-              nodes.push(node);
-            }
-          }
-          const text = nodes.map(n => n.data).join("");
-          const at = text.indexOf(words);
-          if (at < 0) return null;
-          function place(offset) {
-            for (const node of nodes) {
-              if (offset < node.data.length) return [node, offset];
-              offset -= node.data.length;
-            }
-          }
-          function rect(offset) {
-            const [node, inNode] = place(offset);
-            const range = document.createRange();
-            range.setStart(node, inNode);
-            range.setEnd(node, inNode + 1);
-            return range.getClientRects()[0];
-          }
-          place(at)[0].parentElement.scrollIntoView({block: "center"});
-          const first = rect(at), last = rect(at + words.length - 1);
-          return [first.left + 1, first.top + first.height / 2,
-                  last.right - 1, last.top + last.height / 2];
-        }""",
-        words,
-    )
-    assert points, f"{words!r} is not in the text"
-    x1, y1, x2, y2 = points
-    page.mouse.move(x1, y1)
-    page.mouse.down()
-    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=5)
-    page.mouse.move(x2, y2, steps=5)
-    page.mouse.up()
-    assert page.evaluate("getSelection().toString()").replace("\n", "") == words
 
 
 def tab_to(page: Page, locator: Locator, *, backwards: bool = False) -> None:
@@ -136,12 +74,6 @@ def annotate(client: Client, document: Document, words: str, **fields: Any) -> A
     response = client.post("/api/annotations/", data, content_type="application/json")
     assert response.status_code == 201, response.content
     return Annotation.objects.get(pk=response.json()["id"])
-
-
-def api_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def card(page: Page, annotation: Annotation | int) -> Locator:
@@ -351,7 +283,7 @@ def test_a_second_analyst_sees_an_analysts_note_and_replies_but_cannot_edit_it(
     analyst: User,
     second_analyst: User,
 ) -> None:
-    alice = api_client(analyst)
+    alice = logged_in(analyst)
     shared = annotate(alice, live_document, SENTENCE, body="*Shared*", visibility="analysts")
     private = annotate(alice, live_document, "模範的な同盟国", body="Mine", visibility="private")
 
@@ -400,7 +332,7 @@ def test_a_second_analyst_sees_an_analysts_note_and_replies_but_cannot_edit_it(
 def test_a_user_who_is_not_an_analyst_reads_public_notes_but_cannot_annotate(
     page: Page, live_server: LiveServer, live_document: Document, analyst: User, member: User
 ) -> None:
-    alice = api_client(analyst)
+    alice = logged_in(analyst)
     public = annotate(alice, live_document, SENTENCE, body="For all", visibility="public")
     analysts_only = annotate(alice, live_document, "模範的な同盟国", visibility="analysts")
 
@@ -418,7 +350,7 @@ def public_and_private_notes(
     live_document: Document, analyst: User, second_analyst: User
 ) -> dict[str, Annotation]:
     """alice's public note with bob's public reply, her private note and an analysts' note."""
-    alice = api_client(analyst)
+    alice = logged_in(analyst)
     public = annotate(
         alice,
         live_document,
@@ -428,7 +360,7 @@ def public_and_private_notes(
         visibility="public",
         judgement="supported",
     )
-    reply = api_client(second_analyst).post(
+    reply = logged_in(second_analyst).post(
         "/api/annotations/",
         {"parent": public.pk, "body": "Agreed, *p.19*.", "visibility": "public"},
         content_type="application/json",
@@ -527,7 +459,7 @@ def test_the_margin_filters_by_tag_author_and_judgement(
     analyst: User,
     second_analyst: User,
 ) -> None:
-    alice, bob = api_client(analyst), api_client(second_analyst)
+    alice, bob = logged_in(analyst), logged_in(second_analyst)
     judged = annotate(
         alice,
         live_document,
@@ -574,7 +506,7 @@ def test_notes_whose_words_are_gone_are_listed_as_orphans(
     analyst: User,
     tmp_path: Path,
 ) -> None:
-    alice = api_client(analyst)
+    alice = logged_in(analyst)
     gone = annotate(alice, live_document, "取り立てて新しくはない", body="*Really?*")
     kept = annotate(alice, live_document, SENTENCE, body="Still here")
     revised = tmp_path / "npi-commentary-80.txt"
@@ -611,7 +543,7 @@ def test_offsets_count_code_points_beyond_the_basic_multilingual_plane(
 ) -> None:
     path = astral_document.get_absolute_url()
     text = astral_document.plain_text()
-    by_api = annotate(api_client(analyst), astral_document, "負担分担", body="from a script")
+    by_api = annotate(logged_in(analyst), astral_document, "負担分担", body="from a script")
     assert by_api.start == text.index("負担分担") == 29
 
     log_in(page, live_server, analyst, path)
@@ -639,7 +571,7 @@ def test_axe_finds_no_violation_with_cards_shown_and_with_the_editor_open(
     analyst: User,
 ) -> None:
     annotate(
-        api_client(analyst),
+        logged_in(analyst),
         live_document,
         "模範的な同盟国",
         body="**x** [y](https://example.org)",

@@ -15,9 +15,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from reader.models import Document, Source, SourcePassage
+from tests.helpers import WIDE
 from tests.pdfs import NDS, NDS_P19, import_nds_like_pdf
-
-from .conftest import WIDE
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,9 +16,10 @@ from playwright.sync_api import BrowserContext, Dialog, expect
 from pytest_django.live_server_helper import LiveServer
 
 from reader.models import Document
+from tests.helpers import drag_select, log_in
 from tests.xss_vectors import XSS_VECTORS
 
-from .test_annotating import SENTENCE, drag_select, log_in
+from .test_annotating import SENTENCE
 
 pytestmark = [
     pytest.mark.browser,
