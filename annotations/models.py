@@ -147,7 +147,7 @@ class Annotation(models.Model):
 
 
 # Who sees a note of each visibility, from the fewest people to the most.
-REACH = {
+REACH: dict[str, int] = {
     Annotation.Visibility.PRIVATE: 0,
     Annotation.Visibility.ANALYSTS: 1,
     Annotation.Visibility.PUBLIC: 2,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -132,10 +133,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    BASE_DIR / "annotations" / "static",  # until the annotations app is installed
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]  # and each app's static/
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,7 +152,7 @@ READER_PUBLIC = envbool("READER_PUBLIC", "1")
 # Seconds a rendered document body stays in the cache (it is also keyed by revision).
 READER_CACHE_SECONDS = envint("READER_CACHE_SECONDS", "86400")
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -14,13 +14,13 @@ from typing import Any
 
 from .models import Citation, Document, Source
 
-CSL_TYPES = {
+CSL_TYPES: dict[str, str] = {
     Source.Kind.PDF: "report",
     Source.Kind.WEB: "webpage",
     Source.Kind.CHAPTER: "chapter",
     Source.Kind.ARTICLE: "article-journal",
 }
-BIBTEX_TYPES = {
+BIBTEX_TYPES: dict[str, str] = {
     Source.Kind.PDF: "techreport",
     Source.Kind.WEB: "misc",
     Source.Kind.CHAPTER: "incollection",

@@ -55,5 +55,5 @@ class SearchEntry(models.Model):
             terms=index_terms(text),
             url=url,
             language=language,
-            **links,  # type: ignore[arg-type]
+            **links,
         )

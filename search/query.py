@@ -39,8 +39,9 @@ class Filters:
     source_id: int | None = None
     source_page_id: int | None = None
 
-    def sql(self) -> tuple[str, list[object]]:
-        clauses, params = [], []
+    def sql(self) -> tuple[str, list[str | int]]:
+        clauses: list[str] = []
+        params: list[str | int] = []
         for column, value in (
             ("kind", self.kind),
             ("document_id", self.document_id),

@@ -63,7 +63,9 @@ class AnnotationInputSerializer(serializers.Serializer):
     )
     visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices, required=False)
     motivation = serializers.ChoiceField(choices=Annotation.Motivation.choices, required=False)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # named like Field.parent
+        required=False, allow_null=True
+    )
     judgement = serializers.ChoiceField(
         choices=Annotation.Judgement.choices, required=False, allow_blank=True
     )
@@ -90,7 +92,7 @@ class AnnotationInputSerializer(serializers.Serializer):
                 raise ValidationError({"target": ["A note needs a target (or a parent)."]})
         if instance is not None and "document" in data and data["document"] != instance.document:
             raise ValidationError({"document": ["A note cannot move to another document."]})
-        document = data.get("document") or instance.document
+        document: Document = data["document"] if instance is None else instance.document
         if parent is not None and parent.document_id != document.pk:
             raise ValidationError({"parent": ["The note replied to is on another document."]})
         visibility = data.get("visibility", instance.visibility if instance else "private")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
-def absolute(context: dict[str, Any], path: str) -> str:
+def absolute(context: Mapping[str, Any], path: str) -> str:
     """The path as an absolute URL when the serializer has the request at hand."""
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path

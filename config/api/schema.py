@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -13,7 +13,7 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What is wrong, and what to do.")
     field = serializers.CharField(allow_null=True, help_text="The parameter or field at fault.")
     status = serializers.IntegerField()
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # named like Serializer.errors
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Every message, by field.",
@@ -29,7 +29,9 @@ ERRORS = {
 
 
 class ReaderAutoSchema(AutoSchema):
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from annotations.models import is_analyst
 from config.api.permissions import ReadPermission
 from reader.alignment import MAX_TEXT, AlignmentError, add_original, align
-from reader.models import SourcePassage
+from reader.models import Source, SourcePassage
 
 from .serializers import SourcePassageSerializer
 
@@ -35,17 +35,23 @@ class AlignPermission(permissions.BasePermission):
 
 
 class PassageSerializer(SourcePassageSerializer):
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    original = serializers.PrimaryKeyRelatedField(
-        read_only=True,
-        allow_null=True,
-        help_text="The original passage this translation is aligned with.",
+    source: serializers.SlugRelatedField[Source] = serializers.SlugRelatedField(  # type: ignore[assignment]  # named like Field.source
+        slug_field="slug", read_only=True
+    )
+    original: serializers.PrimaryKeyRelatedField[SourcePassage] = (
+        serializers.PrimaryKeyRelatedField(
+            read_only=True,
+            allow_null=True,
+            help_text="The original passage this translation is aligned with.",
+        )
     )
     original_text = serializers.CharField(
         source="original.text", default=None, read_only=True, allow_null=True
     )
-    translations = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="The translations aligned with this passage."
+    translations: serializers.PrimaryKeyRelatedField[SourcePassage] = (
+        serializers.PrimaryKeyRelatedField(
+            many=True, read_only=True, help_text="The translations aligned with this passage."
+        )
     )
 
     class Meta(SourcePassageSerializer.Meta):

@@ -26,11 +26,13 @@ class BlockSerializer(serializers.ModelSerializer):
 
 class CitationSerializer(serializers.ModelSerializer):
     url = AbsoluteURLField()
-    document = serializers.SlugRelatedField(
+    document: serializers.SlugRelatedField[Document] = serializers.SlugRelatedField(
         source="note.document", slug_field="slug", read_only=True
     )
     note = serializers.IntegerField(source="note.number", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source: serializers.SlugRelatedField[Source] = serializers.SlugRelatedField(  # type: ignore[assignment]  # named like Field.source
+        slug_field="slug", read_only=True
+    )
     source_title = serializers.CharField(source="source.title", read_only=True)
     pages = serializers.CharField(source="pages_display", read_only=True)
     source_page_url = serializers.SerializerMethodField()
@@ -54,7 +56,9 @@ class CitationSerializer(serializers.ModelSerializer):
 
 class NoteSerializer(serializers.ModelSerializer):
     url = AbsoluteURLField()
-    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    document: serializers.SlugRelatedField[Document] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -113,12 +117,12 @@ class DocumentSerializer(DocumentListSerializer):
             offsets[block.pk] = position
             position += len(block.text) + 2
         context = {**self.context, "offsets": offsets}
-        return BlockSerializer(document.blocks.all(), many=True, context=context).data
+        return list(BlockSerializer(document.blocks.all(), many=True, context=context).data)
 
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, document: Document) -> list[dict[str, Any]]:
         claims = document.claims.select_related("note", "block", "document")
-        return ClaimSerializer(claims, many=True, context=self.context).data
+        return list(ClaimSerializer(claims, many=True, context=self.context).data)
 
 
 class SourcePassageSerializer(serializers.ModelSerializer):
@@ -185,7 +189,9 @@ class CitingClaimSerializer(serializers.Serializer):
 
 
 class SourcePageSerializer(SourcePageListSerializer):
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source: serializers.SlugRelatedField[Source] = serializers.SlugRelatedField(  # type: ignore[assignment]  # named like Field.source
+        slug_field="slug", read_only=True
+    )
     source_url_at_page = serializers.SerializerMethodField()
     passages = serializers.SerializerMethodField()
     cited_by = serializers.SerializerMethodField()
@@ -205,11 +211,10 @@ class SourcePageSerializer(SourcePageListSerializer):
 
     @extend_schema_field(SourcePassageSerializer(many=True))
     def get_passages(self, page: SourcePage) -> list[dict[str, Any]]:
-        return SourcePassageSerializer(
-            self.context["passages"], many=True, context=self.context
-        ).data
+        passages = self.context["passages"]
+        return list(SourcePassageSerializer(passages, many=True, context=self.context).data)
 
     @extend_schema_field(CitingClaimSerializer(many=True))
     def get_cited_by(self, page: SourcePage) -> list[dict[str, Any]]:
         rows = [{"claim": claim, "pages": pages} for claim, pages in self.context["cited_by"]]
-        return CitingClaimSerializer(rows, many=True, context=self.context).data
+        return list(CitingClaimSerializer(rows, many=True, context=self.context).data)

@@ -78,14 +78,14 @@ def _parse_note(
             )
         return ParsedCitation(previous.citations[-1].source, "short", printed, *pages)
     if title or OP_CIT_RE.search(segment) or locator:
-        source = _resolve_short_form(segment, title, earlier, document_author)
-        if source is None:
+        resolved = _resolve_short_form(segment, title, earlier, document_author)
+        if resolved is None:
             raise CommentaryFormatError(
                 f"note {note.number}: the short form “{segment.strip()}” resolves to no source "
                 "cited in an earlier note",
                 line=note.line,
             )
-        return ParsedCitation(source, "short", printed, *pages)
+        return ParsedCitation(resolved, "short", printed, *pages)
     return None
 
 

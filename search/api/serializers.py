@@ -13,7 +13,9 @@ class PassageHitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="entry.pk")
     kind = serializers.CharField(source="entry.kind")
     document = serializers.CharField(source="entry.document.slug", default=None, allow_null=True)
-    source = serializers.CharField(source="entry.source.slug", default=None, allow_null=True)
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        source="entry.source.slug", default=None, allow_null=True
+    )
     source_page = serializers.CharField(
         source="entry.source_page.label", default=None, allow_null=True
     )

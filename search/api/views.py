@@ -74,11 +74,11 @@ class PassageSearchView(APIView):
             hits = search(data["q"], criteria, offset=offset, limit=self.page_size + 1)
         except SearchQueryError as error:
             raise ValidationError({"q": [str(error)]}) from error
-        next_url, capped = None, hits.capped
+        next_url, capped, shown = None, hits.capped, list(hits)
         if len(hits) > self.page_size:
-            hits = hits[: self.page_size]
+            shown = shown[: self.page_size]
             query = request.query_params.copy()
             query["cursor"] = encode_offset(offset + self.page_size)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        results = PassageHitSerializer(hits, many=True, context={"request": request}).data
+        results = PassageHitSerializer(shown, many=True, context={"request": request}).data
         return Response({"results": results, "next": next_url, "capped": capped})
