@@ -5,7 +5,7 @@ Offsets everywhere are Unicode code points over a block's plain text, note marke
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.db.models import Q
@@ -224,7 +224,31 @@ class SourcePassageQuerySet(models.QuerySet["SourcePassage"]):
         return [passage for passage in self if passage.pages.covers(page.label)]
 
 
-class SourcePassage(models.Model):
+class OnSourcePages:
+    """What stands on a range of a source's pages: a passage, or a citation's locator."""
+
+    @property
+    def pages(self: _OnPages) -> PageRange:
+        return PageRange(self.first_page, self.last_page)
+
+    @property
+    def pages_display(self: _OnPages) -> str:
+        return str(PageRange(self.first_page, self.last_page))
+
+    def page_view_url(self: _OnPages) -> str:
+        """The reader's view of the first page (of the source, when there is none)."""
+        return self.source.page_view_url(self.first_page)
+
+
+class _OnPages(Protocol):
+    first_page: str
+    last_page: str
+
+    @property
+    def source(self) -> Source: ...
+
+
+class SourcePassage(OnSourcePages, models.Model):
     class Provenance(models.TextChoices):
         ORIGINAL = "original", _("Original text")
         QUOTED_TRANSLATION = "quoted_translation", _("Translation quoted by a commentary")
@@ -253,17 +277,6 @@ class SourcePassage(models.Model):
     def __str__(self) -> str:
         return f"{self.source} {self.pages_display}"
 
-    @property
-    def pages(self) -> PageRange:
-        return PageRange(self.first_page, self.last_page)
-
-    @property
-    def pages_display(self) -> str:
-        return str(self.pages)
-
-    def page_view_url(self) -> str:
-        return self.source.page_view_url(self.first_page)
-
 
 class CitationQuerySet(models.QuerySet["Citation"]):
     def of_page(self, page: SourcePage) -> CitationQuerySet:
@@ -287,7 +300,7 @@ class CitationQuerySet(models.QuerySet["Citation"]):
         ]
 
 
-class Citation(models.Model):
+class Citation(OnSourcePages, models.Model):
     class Form(models.TextChoices):
         FULL = "full", _("Full reference")
         SHORT = "short", _("Short form")
@@ -315,18 +328,6 @@ class Citation(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.note.get_absolute_url()
-
-    @property
-    def pages(self) -> PageRange:
-        return PageRange(self.first_page, self.last_page)
-
-    @property
-    def pages_display(self) -> str:
-        return str(self.pages)
-
-    def page_view_url(self) -> str:
-        """The reader's view of the first page cited (of the source, when no page is)."""
-        return self.source.page_view_url(self.first_page)
 
     def source_url_at_page(self, pages: dict[str, int | None] | None = None) -> str:
         """The work itself, at the first page cited when it is a PDF."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.models import Document, Source
+from reader.models import Block, Document, Note, Source
 
 from .models import SearchEntry
 
@@ -13,28 +13,18 @@ from .models import SearchEntry
 def reindex_document(document: Document) -> None:
     """Replace the entries of a document's blocks and notes (inside the import's transaction)."""
     SearchEntry.objects.filter(document=document).delete()
+    parts: list[tuple[str, str, Iterable[Block | Note]]] = [
+        (SearchEntry.Kind.BLOCK, "block", document.blocks.all()),
+        (SearchEntry.Kind.NOTE, "note", document.notes.all()),
+    ]
     entries = [
         SearchEntry.of(
-            SearchEntry.Kind.BLOCK,
-            block.text,
-            block.get_absolute_url(),
-            document.language,
-            document=document,
-            block=block,
+            kind, item.text, item.get_absolute_url(), document.language,
+            document=document, **{field: item},
         )
-        for block in document.blocks.all()
-    ]
-    entries += [
-        SearchEntry.of(
-            SearchEntry.Kind.NOTE,
-            note.text,
-            note.get_absolute_url(),
-            document.language,
-            document=document,
-            note=note,
-        )
-        for note in document.notes.all()
-    ]
+        for kind, field, items in parts
+        for item in items
+    ]  # fmt: skip
     SearchEntry.objects.bulk_create(entries, batch_size=500)
 
 

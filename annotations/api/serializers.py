@@ -19,6 +19,17 @@ MAX_BODY = 10_000
 MAX_TAGS = 20
 
 
+def body_field(**options: Any) -> serializers.CharField:
+    """A note's Markdown body, as written (spaces kept), up to MAX_BODY characters."""
+    return serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_BODY,
+        error_messages={"max_length": f"The note is longer than {MAX_BODY:,} characters."},
+        **options,
+    )
+
+
 class SelectorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["TextQuoteSelector", "TextPositionSelector"])
     exact = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_BODY)
@@ -51,13 +62,7 @@ class AnnotationInputSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "No document has the slug “{value}”."},
     )
     target = TargetSerializer(required=False)
-    body = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        trim_whitespace=False,
-        max_length=MAX_BODY,
-        error_messages={"max_length": f"The note is longer than {MAX_BODY:,} characters."},
-    )
+    body = body_field(required=False)
     tags = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, max_length=MAX_TAGS
     )
@@ -117,13 +122,7 @@ class AnnotationInputSerializer(serializers.Serializer):
 
 
 class PreviewSerializer(serializers.Serializer):
-    body = serializers.CharField(
-        allow_blank=True,
-        trim_whitespace=False,
-        max_length=MAX_BODY,
-        write_only=True,
-        error_messages={"max_length": f"The note is longer than {MAX_BODY:,} characters."},
-    )
+    body = body_field(write_only=True)
     body_html = serializers.CharField(read_only=True)
 
 
