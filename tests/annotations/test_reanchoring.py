@@ -11,8 +11,7 @@ from django.test import Client
 from annotations.models import Annotation
 from reader.importers.commentary import import_commentary
 from reader.models import Document
-
-from .helpers import SEED, annotation_on
+from tests.helpers import SEED, annotation_on
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

@@ -16,8 +16,7 @@ from reader.models import Document
 from search.models import SearchEntry
 from search.query import scan, search
 from search.terms import contains, index_terms, query_terms
-
-from .helpers import SEED
+from tests.helpers import SEED
 
 
 def entries_containing(query: str) -> set[int]:

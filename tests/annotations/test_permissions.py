@@ -17,8 +17,7 @@ from django.test import Client
 
 from annotations.models import Annotation
 from reader.models import Document
-
-from .helpers import annotation_on, logged_in, make_user
+from tests.helpers import annotation_on, logged_in, make_user
 
 ROLES = ("author", "other_analyst", "member", "anonymous")
 VISIBILITIES = ("private", "analysts", "public")
@@ -155,7 +154,7 @@ def test_replies_and_searches_never_reveal_a_hidden_note(
 
 def test_a_token_authenticates_a_script(seed_document: Document, users: dict[str, User]) -> None:
     client = Client()
-    from .helpers import PASSWORD
+    from tests.helpers import PASSWORD
 
     token = client.post("/api/auth/token/", {"username": "alice", "password": PASSWORD}).json()[
         "token"
