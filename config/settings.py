@@ -175,8 +175,10 @@ API_THROTTLE_RATES = {
     "anon": os.getenv("API_THROTTLE_ANON", "120/minute"),
     "user": os.getenv("API_THROTTLE_USER", "600/minute"),
 }
-# How many proxies stand in front of the app (for the client address in X-Forwarded-For).
-REST_FRAMEWORK["NUM_PROXIES"] = envint("NUM_PROXIES", "0") if os.getenv("NUM_PROXIES") else None
+# How many proxies stand in front of the app, whose X-Forwarded-For entries are trusted for the
+# client address. Unset or 0: none, and the client is the socket address (DRF's own default, None,
+# would trust whatever a client writes in X-Forwarded-For and let it dodge the rate limits).
+REST_FRAMEWORK["NUM_PROXIES"] = envint("NUM_PROXIES", "0")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Annotated reader API",

@@ -176,6 +176,18 @@ def test_throttling_answers_429_with_a_message(
     assert "throttled" in data["detail"].lower()
 
 
+def test_a_client_cannot_dodge_the_limit_by_writing_its_own_x_forwarded_for(
+    client: Client, seed_document: Document, settings: Any
+) -> None:
+    # NUM_PROXIES unset means no proxy stands in front: the client is its socket address.
+    settings.API_THROTTLE_RATES = {"anon": "3/minute", "user": "3/minute"}
+    statuses = [
+        client.get("/api/documents/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
 def test_cors_is_closed_by_default(client: Client, seed_document: Document) -> None:
     response = client.get("/api/documents/", HTTP_ORIGIN="https://elsewhere.example")
     assert "Access-Control-Allow-Origin" not in response
