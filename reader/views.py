@@ -58,7 +58,7 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_document(request, slug, key)
     # Every anonymous reader gets the same page for a revision and language: serve it whole,
     # compressed once for the browsers that accept gzip (all of them).
-    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    gzipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
     page_key = f"{key}:page:{'gzip' if gzipped else 'identity'}"
     content = cache.get(page_key)
     if content is None:
@@ -71,6 +71,24 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Language", "Accept-Encoding", "Cookie"])
     return response
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip: named (or `*`) with a q-value above 0."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        coding, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding:
+            weights[coding] = weight
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:

@@ -128,6 +128,24 @@ def test_browsers_that_accept_gzip_get_the_page_compressed(
     assert len(response.content) < len(plain) / 3
 
 
+@pytest.mark.parametrize("refusal", ["gzip;q=0", "br, gzip; q=0.0", "identity", "x-gzip2"])
+def test_a_client_that_refuses_gzip_gets_the_page_plain(
+    client: Client, seed_document: Document, refusal: str
+) -> None:
+    response = client.get(READER, HTTP_ACCEPT_ENCODING=refusal)
+    assert "Content-Encoding" not in response
+    assert "国家防衛戦略" in response.content.decode()
+
+
+@pytest.mark.parametrize("acceptance", ["GZIP", "br;q=1.0, gzip;q=0.5", "*"])
+def test_gzip_is_given_to_every_client_that_accepts_it(
+    client: Client, seed_document: Document, acceptance: str
+) -> None:
+    response = client.get(READER, HTTP_ACCEPT_ENCODING=acceptance)
+    assert response["Content-Encoding"] == "gzip"
+    assert "国家防衛戦略" in gzip.decompress(response.content).decode()
+
+
 def test_a_reimport_shows_at_once_despite_the_cache(
     client: Client, seed_document: Document, tmp_path: Path
 ) -> None:
