@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -186,6 +187,40 @@ def test_a_client_cannot_dodge_the_limit_by_writing_its_own_x_forwarded_for(
         for n in range(5)
     ]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/documents/", "/api/notes/", "/api/citations/", "/api/sources/", "/api/annotations/"],
+)
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "cD0A",  # base64 of "p=\\0": a NUL, which no database column holds
+        base64.b64encode(b"o=-5&p=1").decode(),
+        "not base64 at all!",
+    ],
+)
+def test_a_made_up_cursor_is_a_400_naming_it_on_every_list(
+    client: Client, seed_document: Document, path: str, cursor: str
+) -> None:
+    data = get_json(client, path, status=400, cursor=cursor)
+    assert data["field"] == "cursor" and "next" in data["detail"]
+
+
+@pytest.mark.parametrize("path", ["/api/notes/", "/api/citations/", "/api/annotations/"])
+def test_a_cursor_whose_position_is_no_id_is_a_400(
+    client: Client, seed_document: Document, path: str
+) -> None:
+    cursor = base64.b64encode(b"p=abc").decode()
+    assert get_json(client, path, status=400, cursor=cursor)["field"] == "cursor"
+
+
+def test_the_next_link_still_pages_through_a_list(client: Client, seed_document: Document) -> None:
+    first = get_json(client, "/api/notes/", page_size=4)
+    second = client.get(first["next"], HTTP_ACCEPT="application/json").json()
+    numbers = [note["number"] for note in first["results"] + second["results"]]
+    assert numbers == list(range(1, 9))
 
 
 def test_cors_is_closed_by_default(client: Client, seed_document: Document) -> None:

@@ -21,13 +21,25 @@ class ById(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Any:
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as error:  # DRF answers 404; a malformed parameter is a 400
             raise ValidationError({"cursor": [INVALID_CURSOR]}) from error
+        # DRF takes the position as it comes; a made-up one would reach the database.
+        if cursor is not None and cursor.position is not None:
+            if "\x00" in cursor.position or not self.is_position(cursor.position):
+                raise ValidationError({"cursor": [INVALID_CURSOR]})
+        return cursor
+
+    def is_position(self, position: str) -> bool:
+        """Whether the cursor's position can be a value of the ordering field."""
+        return position.isascii() and position.isdigit()
 
 
 class BySlug(ById):
     ordering = "slug"
+
+    def is_position(self, position: str) -> bool:
+        return True
 
 
 def encode_offset(offset: int) -> str:
