@@ -25,8 +25,10 @@ class ById(CursorPagination):
         except NotFound as error:  # DRF answers 404; a malformed parameter is a 400
             raise ValidationError({"cursor": [INVALID_CURSOR]}) from error
         # DRF takes the position as it comes; a made-up one would reach the database.
-        if cursor is not None and cursor.position is not None:
-            if "\x00" in cursor.position or not self.is_position(cursor.position):
+        position = None if cursor is None else cursor.position
+        if position is not None:
+            text = str(position)  # a string as decoded, whatever the stubs say
+            if "\x00" in text or not self.is_position(text):
                 raise ValidationError({"cursor": [INVALID_CURSOR]})
         return cursor
 
