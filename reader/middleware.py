@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 # Scripts and styles come only from our own static files: no inline code, no eval.
 POLICY = "; ".join(
@@ -30,12 +30,15 @@ class ContentSecurityPolicyMiddleware:
 
 
 class RejectNulMiddleware:
-    """Refuse parameters holding NUL characters, which no database text column can store."""
+    """Refuse NUL characters, which no database text column can store: in a path nothing can have
+    that name (404, from the site's handler: JSON under /api/), in a parameter it is a 400."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404("No page has a NUL character in its address.")
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 body = {"detail": f"{name}: NUL characters are not allowed.", "field": name}

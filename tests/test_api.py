@@ -265,3 +265,31 @@ def test_a_nul_character_in_a_parameter_is_a_400(client: Client, seed_document: 
     data = get_json(client, "/api/passages/", status=400, q="韓\x00国")
     assert data["field"] == "q" and "NUL" in data["detail"]
     assert get_json(client, "/api/notes/", status=400, language="\x00")["field"] == "language"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/documents/%00/",
+        "/api/sources/x/pages/1%00/",
+        "/api/documents/x%00/bibliography/",
+        "/api/annotations/%00/",
+    ],
+)
+def test_a_nul_in_an_api_path_is_a_json_404(
+    client: Client, seed_document: Document, path: str
+) -> None:
+    response = client.get(path, HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/documents/%00/", "/sources/%00/", "/sources/x/pages/1%00/", "/documents/%00/check/"]
+)
+def test_a_nul_in_a_page_path_is_the_sites_404(
+    client: Client, seed_document: Document, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
