@@ -19,8 +19,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         message = str(data["detail"])
     elif isinstance(data, dict) and data:
         field, errors = next(iter(data.items()))
-        first = errors[0] if isinstance(errors, list) and errors else errors
-        message = f"{field}: {first}" if field != "non_field_errors" else str(first)
+        where, first = first_error(errors)
+        path = field + where
+        message = f"{path}: {first}" if field != "non_field_errors" else first
         field = None if field == "non_field_errors" else field
     elif isinstance(data, list) and data:
         message = str(data[0])
@@ -32,3 +33,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(data, dict) and field is not None:
         response.data["errors"] = data
     return response
+
+
+def first_error(errors: Any) -> tuple[str, str]:
+    """The first message in DRF's nested errors, and where it is under the field: for
+    {"selector": [{"exact": ["Required."]}]}, (".selector[0].exact", "Required.")."""
+    if isinstance(errors, dict) and errors:
+        key, inner = next(iter(errors.items()))
+        where, message = first_error(inner)
+        if key == "non_field_errors":
+            return where, message
+        return (f"[{key}]" if str(key).isdigit() else f".{key}") + where, message
+    if isinstance(errors, list) and errors:
+        index, inner = next(((i, item) for i, item in enumerate(errors) if item), (0, errors[0]))
+        where, message = first_error(inner)
+        return (f"[{index}]" if where else "") + where, message
+    return "", str(errors)

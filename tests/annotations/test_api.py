@@ -234,3 +234,22 @@ def test_a_forbidden_edit_changes_nothing(
     assert Annotation.objects.get().body == "mine"
     assert bob.delete(f"{API}{note['id']}/").status_code == 403
     assert Annotation.objects.count() == 1
+
+
+def test_a_nested_error_is_a_message_that_says_where_never_a_python_repr(
+    alice: Client, seed_document: Document
+) -> None:
+    target = {"selector": [{"type": "TextPositionSelector", "start": 0, "end": 4}, {"type": "X"}]}
+    data = post(alice, {"document": seed_document.slug, "target": target}, status=400)
+    assert data["field"] == "target"
+    assert data["detail"].startswith("target.selector[1].type: ")
+    assert "ErrorDetail" not in data["detail"] and "{" not in data["detail"]
+    assert data["errors"]["target"]["selector"]["1"]["type"]  # every message, as JSON
+
+
+def test_a_selector_missing_its_words_is_named_in_the_error(
+    alice: Client, seed_document: Document
+) -> None:
+    target = {"selector": [{"type": "TextQuoteSelector"}]}
+    data = post(alice, {"document": seed_document.slug, "target": target}, status=400)
+    assert data["detail"] == "target.selector[0]: a TextQuoteSelector needs exact"
