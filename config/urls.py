@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("reader.urls")),
 ]
 
+handler400 = "reader.views.bad_request"
 handler404 = "reader.views.not_found"
 handler500 = "reader.views.server_error"

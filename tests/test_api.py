@@ -10,7 +10,7 @@ from django.test import Client
 
 from reader.models import Document
 
-from .helpers import get_json
+from .helpers import get_json, send_json
 
 NDS = "national-defense-strategy"
 LEE = "李在明政権の発足と在韓米軍の戦略的柔軟性"
@@ -293,3 +293,31 @@ def test_a_nul_in_a_page_path_is_the_sites_404(
     response = client.get(path)
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_json_nested_too_deeply_is_a_400_that_says_so(client: Client, analyst: Any) -> None:
+    client.force_login(analyst)
+    response = client.post(
+        "/api/annotations/", "[" * 999 + "]" * 999, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_nul_in_a_json_field_is_a_400_naming_the_field(
+    client: Client, seed_document: Document, analyst: Any
+) -> None:
+    client.force_login(analyst)
+    body = {"document": f"{seed_document.slug}\x00", "body": "x"}
+    data = send_json(client, "post", "/api/annotations/", body, 400)
+    assert data["field"] == "document" and "NUL" in data["detail"]
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(
+    client: Client, seed_document: Document, analyst: Any, settings: Any
+) -> None:
+    client.force_login(analyst)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = {"document": seed_document.slug, "body": "x" * 20_000}
+    data = send_json(client, "post", "/api/annotations/", body, 413)
+    assert data["status"] == 413 and "10,000 bytes" in data["detail"]
