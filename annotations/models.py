@@ -137,6 +137,17 @@ class Annotation(models.Model):
         cleaned = sorted({name.strip().lower() for name in names if name.strip()})
         self.tags.set([Tag.objects.get_or_create(name=name)[0] for name in cleaned])
 
+    def narrow_replies(self) -> int:
+        """Narrow the replies under this note (replies to replies too) that more people see than
+        the note now to the note's visibility: a reply reaches no further than its parent."""
+        narrower = [v for v in REACH if not self.reaches_further(v, self.visibility)]
+        narrowed, parents = 0, [self.pk]
+        while parents:
+            replies = Annotation.objects.filter(parent__in=parents)
+            narrowed += replies.exclude(visibility__in=narrower).update(visibility=self.visibility)
+            parents = list(replies.values_list("pk", flat=True))
+        return narrowed
+
     @classmethod
     def reaches_further(cls, visibility: str, than: str) -> bool:
         """Whether notes of `visibility` are seen by more people than notes of `than`."""

@@ -105,6 +105,8 @@ class AnnotationViewSet(viewsets.ModelViewSet):
                 annotation.place_at(data["anchor"], annotation.document.revision)
                 annotation.claim = data["claim"]
             annotation.save()
+            if "visibility" in data:
+                annotation.narrow_replies()
             if "tags" in data:
                 annotation.set_tags(data["tags"])
         return Response(self._output(annotation))

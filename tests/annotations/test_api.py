@@ -12,7 +12,7 @@ from django.test import Client
 
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import send_json
+from tests.helpers import logged_in, send_json
 
 API = "/api/annotations/"
 QUOTE = "模範的な同盟国（model allies）"
@@ -253,3 +253,21 @@ def test_a_selector_missing_its_words_is_named_in_the_error(
     target = {"selector": [{"type": "TextQuoteSelector"}]}
     data = post(alice, {"document": seed_document.slug, "target": target}, status=400)
     assert data["detail"] == "target.selector[0]: a TextQuoteSelector needs exact"
+
+
+def test_narrowing_a_note_narrows_the_replies_under_it(
+    alice: Client, seed_document: Document, second_analyst: User
+) -> None:
+    note = post(alice, {"document": seed_document.slug, "target": quote("防衛費を対GDP比3.5%の水準へと段階的に引き上げる"),
+                        "body": "public", "visibility": "public"})  # fmt: skip
+    bob = logged_in(second_analyst)
+    reply = send_json(bob, "post", API, {"parent": note["id"], "visibility": "public"}, 201)
+    under = send_json(bob, "post", API, {"parent": reply["id"], "visibility": "analysts"}, 201)
+    assert Client().get(f"{API}{reply['id']}/").status_code == 200
+
+    send_json(alice, "patch", f"{API}{note['id']}/", {"visibility": "private"}, 200)
+
+    assert Client().get(f"{API}{reply['id']}/").status_code == 404  # no longer public
+    states = dict(Annotation.objects.values_list("pk", "visibility"))
+    assert (states[reply["id"]], states[under["id"]]) == ("private", "private")
+    assert bob.get(f"{API}{reply['id']}/").status_code == 200  # its author still has it
