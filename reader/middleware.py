@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Scripts and styles come only from our own static files: no inline code, no eval.
 POLICY = "; ".join(
@@ -44,3 +45,20 @@ class RejectNulMiddleware:
                 body = {"detail": f"{name}: NUL characters are not allowed.", "field": name}
                 return JsonResponse({**body, "status": 400}, status=400)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Keep shared caches (a proxy, a CDN) from storing what is one user's: a response to a
+    logged-in user, or one that carries a CSRF token, is `Cache-Control: private`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = bool(user and user.is_authenticated)
+        if personal or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response

@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -255,3 +256,21 @@ def test_the_search_box_lists_snippets_that_jump_to_the_place(
 def test_the_search_box_explains_a_query_it_cannot_use(client: Client, db: None) -> None:
     page = client.get("/search/", {"q": "。。"}).text
     assert 'role="alert">the query has no letters' in page
+
+
+def test_pages_for_a_logged_in_reader_are_private_and_the_shared_page_is_not(
+    client: Client, seed_document: Document, analyst: User
+) -> None:
+    anonymous = client.get(READER)
+    assert "private" not in anonymous.get("Cache-Control", "")
+    client.force_login(analyst)
+    for path in (READER, "/sources/", "/search/?q=同盟"):
+        response = client.get(path)
+        assert "private" in response["Cache-Control"], path
+        assert "Cookie" in response["Vary"]
+
+
+def test_the_login_form_with_its_csrf_token_is_private(client: Client, db: None) -> None:
+    response = client.get("/accounts/login/")
+    assert "csrfmiddlewaretoken" in response.content.decode()
+    assert "private" in response["Cache-Control"]

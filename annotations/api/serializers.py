@@ -17,6 +17,7 @@ from ..models import Annotation
 
 MAX_BODY = 10_000
 MAX_TAGS = 20
+MAX_SELECTORS = 10
 
 
 def body_field(**options: Any) -> serializers.CharField:
@@ -51,7 +52,10 @@ class SelectorSerializer(serializers.Serializer):
 
 
 class TargetSerializer(serializers.Serializer):
-    selector = SelectorSerializer(many=True, allow_empty=False)
+    # A quote and a position are all a target needs; a few more are tolerated, not thousands.
+    selector = SelectorSerializer(  # type: ignore[call-arg]  # the stubs lack max_length
+        many=True, allow_empty=False, max_length=MAX_SELECTORS
+    )
 
 
 class AnnotationInputSerializer(serializers.Serializer):

@@ -271,3 +271,13 @@ def test_narrowing_a_note_narrows_the_replies_under_it(
     states = dict(Annotation.objects.values_list("pk", "visibility"))
     assert (states[reply["id"]], states[under["id"]]) == ("private", "private")
     assert bob.get(f"{API}{reply['id']}/").status_code == 200  # its author still has it
+
+
+def test_a_target_with_thousands_of_selectors_is_refused(
+    alice: Client, seed_document: Document
+) -> None:
+    selectors = [{"type": "TextPositionSelector", "start": 0, "end": 4}] * 10_000
+    body = {"document": seed_document.slug, "target": {"selector": selectors}}
+    data = post(alice, body, status=400)
+    assert data["field"] == "target" and "10" in data["detail"]
+    assert not Annotation.objects.exists()
