@@ -114,20 +114,9 @@ def main() -> int:
         for _ in range(args.annotations):
             start = rng.randrange(0, len(text) - 60)
             end = start + rng.randint(8, 40)
-            anchor = anchor_at(text, start, end)
-            notes.append(
-                Annotation(
-                    document=document,
-                    author=author,
-                    exact=anchor.exact,
-                    prefix=anchor.prefix,
-                    suffix=anchor.suffix,
-                    start=anchor.start,
-                    end=anchor.end,
-                    created_revision=1,
-                    anchor_revision=1,
-                )  # fmt: skip
-            )
+            note = Annotation(document=document, author=author, created_revision=1)
+            note.place_at(anchor_at(text, start, end), revision=1)
+            notes.append(note)
         Annotation.objects.bulk_create(notes, batch_size=1000)
         made_on = dict(Annotation.objects.values_list("pk", "exact"))
         print(f"Placed {args.annotations:,} annotations.")

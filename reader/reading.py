@@ -6,6 +6,7 @@ A constant number of queries whatever the size of the document.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -89,8 +90,8 @@ def _segments(text: str, claims: list[Claim]) -> list[Segment]:
     return segments
 
 
-def _cited_pages(notes: object) -> dict[int, list[CitedPage]]:
-    citations = [citation for note in notes for citation in note.citations.all()]  # type: ignore[attr-defined]
+def _cited_pages(notes: Iterable[Note]) -> dict[int, list[CitedPage]]:
+    citations = [citation for note in notes for citation in note.citations.all()]
     source_ids = {citation.source_id for citation in citations}
     passages = defaultdict(list)
     for passage in SourcePassage.objects.filter(source__in=source_ids).select_related(

@@ -66,3 +66,19 @@ def test_pages_are_numbered_on_and_printed_as_runs() -> None:
     assert label_runs(["i", "ii", "iii", "1", "2", "pdf-9", "4"]) == "i–iii, 1–2, pdf-9, 4"
     assert pages_of(["7"]) == "p.7" and pages_of(["7", "8", "10"]) == "pp.7–8, 10"
     assert is_page_number("12") and is_page_number("XIV") and not is_page_number("A-3")
+
+
+def test_a_citation_covers_the_pages_it_names_in_sql_as_in_python(db: None) -> None:
+    from reader.models import Citation, Document, Source, SourcePage
+
+    source = Source.objects.create(slug="s", title="S")
+    note = Document.objects.create(slug="d", title="D").notes.create(number=1, text="S, pp.iii–v.")
+    note.citations.create(source=source, form="full", first_page="iii", last_page="v")
+    note.citations.create(
+        source=source, form="short", first_page="9", last_page="11", first_number=9, last_number=11
+    )
+    for label, covered in [("iii", ["iii"]), ("v", ["iii"]), ("iv", []), ("10", ["9"]), ("12", [])]:
+        page = SourcePage.objects.create(source=source, label=label)
+        citations = Citation.objects.of_page(page)
+        assert [c.first_page for c in citations] == covered, label
+        assert [c.first_page for c in Citation.objects.all() if c.pages.covers(label)] == covered

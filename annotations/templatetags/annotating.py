@@ -1,6 +1,6 @@
 """The annotation layer of the reader's page: `{% annotator_for document as annotator %}` gives
 what static/reader/annotate.js needs (handed over in a JSON block) and the annotation templates
-show; the reader's own code knows nothing of annotations."""
+show; the reader's views and templates build nothing of it themselves."""
 
 from __future__ import annotations
 

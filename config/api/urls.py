@@ -16,6 +16,8 @@ from .auth import TokenView
 router = DefaultRouter()
 for prefix, viewset, basename in [*reader_api.ROUTES, *annotations_api.ROUTES]:
     router.register(prefix, viewset, basename=basename)
+# The API root lists them as it always has: the reader's passages after the annotations.
+router.registry.sort(key=lambda route: route[0] == "source-passages")
 
 urlpatterns = [
     *search_api.urlpatterns,

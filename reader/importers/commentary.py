@@ -24,7 +24,7 @@ from reader.pages import PageRange
 from search.index import reindex_document, reindex_source
 
 from .markdown import looks_like_markdown, parse_markdown
-from .parsed import CommentaryFormatError, ParsedDocument, SourceRef
+from .parsed import CommentaryFormatError, ParsedDocument, ParsedNote, SourceRef
 from .structure import ClaimSpan
 from .text import parse_text
 
@@ -135,8 +135,8 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     return ImportResult(document, created, revised, report)
 
 
-def _refs(note: object) -> list[SourceRef]:
-    return [citation.source for citation in note.citations]  # type: ignore[attr-defined]
+def _refs(note: ParsedNote) -> list[SourceRef]:
+    return [citation.source for citation in note.citations]
 
 
 def _store_blocks(document: Document, parsed: ParsedDocument) -> list[Block]:

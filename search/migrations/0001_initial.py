@@ -10,10 +10,10 @@ from django.db import migrations, models
 MODELS = ["searchentry"]
 
 
-def move_content_types(*, frm: str, to: str):  # noqa: ANN201
+def move_content_types(*, frm: str, to: str):
     """Give the models' content types (and so their permissions) to the app that now has them."""
 
-    def move(apps, schema_editor) -> None:  # noqa: ANN001
+    def move(apps, schema_editor) -> None:
         content_types = apps.get_model("contenttypes", "ContentType")
         rows = content_types.objects.using(schema_editor.connection.alias)
         there = rows.filter(app_label=to, model__in=MODELS).values_list("model", flat=True)
