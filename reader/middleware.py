@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from config.api.errors import json_error
 
 # Scripts and styles come only from our own static files: no inline code, no eval.
 POLICY = "; ".join(
@@ -42,8 +44,7 @@ class RejectNulMiddleware:
             raise Http404("No page has a NUL character in its address.")
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                body = {"detail": f"{name}: NUL characters are not allowed.", "field": name}
-                return JsonResponse({**body, "status": 400}, status=400)
+                return json_error(f"{name}: NUL characters are not allowed.", 400, name)
         return self.get_response(request)
 
 

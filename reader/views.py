@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -22,6 +22,7 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from annotations.models import is_analyst
+from config.api.errors import json_error
 
 from .checking import check_citations
 from .models import Document, Source, SourcePage
@@ -174,7 +175,7 @@ def health(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A 404 for every URL: JSON under /api/, the HTML page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "field": None, "status": 404}, status=404)
+        return json_error("Not found.", 404)
     return defaults.page_not_found(request, exception)
 
 
@@ -186,13 +187,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         detail = f"The request body is larger than {limit:,} bytes: send less."
-        return JsonResponse({"detail": detail, "field": None, "status": 413}, status=413)
-    body = {"detail": f"Bad request: {exception}", "field": None, "status": 400}
-    return JsonResponse(body, status=400)
+        return json_error(detail, 413)
+    return json_error(f"Bad request: {exception}", 400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        body = {"detail": "Server error: it has been logged.", "field": None, "status": 500}
-        return JsonResponse(body, status=500)
+        return json_error("Server error: it has been logged.", 500)
     return defaults.server_error(request)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import JsonResponse
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+
+def json_error(detail: str, status: int, field: str | None = None) -> JsonResponse:
+    """An error in the API's format, for the answers given outside DRF (404, 413, 500, …)."""
+    return JsonResponse({"detail": detail, "field": field, "status": status}, status=status)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
