@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class AnnotationsConfig(AppConfig):
     name = "annotations"
     verbose_name = "Annotations"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "reader.middleware.PrivatePagesMiddleware",
+    "reader.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -152,6 +153,13 @@ SEARCH_RANK_AMONG = envint("SEARCH_RANK_AMONG", "5000")
 READER_PUBLIC = envbool("READER_PUBLIC", "1")
 # Seconds a rendered document body stays in the cache (it is also keyed by revision).
 READER_CACHE_SECONDS = envint("READER_CACHE_SECONDS", "86400")
+# Cache-Control of the pages anonymous readers share (reader.caching): seconds a browser may
+# reuse one without asking (0: it revalidates each time, and gets a 304 when nothing changed),
+# and seconds a shared cache (nginx proxy_cache, a CDN) may.
+READER_MAX_AGE = envint("READER_MAX_AGE", "0")
+READER_SHARED_MAX_AGE = envint("READER_SHARED_MAX_AGE", "60")
+# Seconds a client is told to wait (Retry-After of a 503) while the database cannot be reached.
+RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", "5")
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

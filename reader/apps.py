@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class ReaderConfig(AppConfig):
     name = "reader"
     verbose_name = "Reader"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

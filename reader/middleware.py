@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from config.api.errors import json_error
+
+logger = logging.getLogger(__name__)
 
 # Scripts and styles come only from our own static files: no inline code, no eval.
 POLICY = "; ".join(
@@ -63,3 +69,41 @@ class PrivatePagesMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After, not 500, when a view cannot reach the database (an outage, a
+    restart): reader.views.unavailable. Errors raised outside views reach the same answer through
+    the 500 handler."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            logger.warning("Database unavailable on %s: %s", request.path, exception)
+            return unavailable(request)
+        return None
+
+
+# What the database driver raises when the server cannot be reached or the connection broke.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """A 503 with Retry-After while the database cannot be reached: JSON under /api/, else a page
+    that needs no query. Django closes the broken connection at the end of the request, and the
+    next one connects anew: the app recovers by itself."""
+    seconds = settings.RETRY_AFTER_SECONDS
+    if request.path.startswith("/api/"):
+        detail = f"The database is unavailable just now: try again in {seconds} seconds."
+        response: HttpResponse = json_error(detail, 503)
+    else:
+        html = render_to_string("503.html", {"retry_after": seconds, "path": request.path})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(seconds)
+    patch_cache_control(response, no_store=True)
+    return response

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .caching import forget
 from .pages import PageRange
 from .rendering import render_markdown
 
@@ -110,9 +111,11 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.filter(pk__in=Note.objects.filter(citations__source=source).values("document"))
 
     def refresh_readers(self) -> int:
-        """Make the reader show these documents anew. Their pages are cached by revision and
-        `updated` (reader.views.document): a change to what a page shows besides its own text
-        (a source's pages, an alignment) calls this."""
+        """Make the reader show these documents, and the sources' pages, anew (reader.caching):
+        a change to what they show besides a document's own text (a source's pages, an
+        alignment) calls this."""
+        slugs = list(self.values_list("slug", flat=True))
+        forget(slugs, sources=True)
         return self.update(updated=timezone.now())
 
 

@@ -3,7 +3,7 @@ logged-in users only; all are read-only (GET and HEAD)."""
 
 from __future__ import annotations
 
-import gzip
+import sys
 from collections.abc import Callable
 from functools import wraps
 
@@ -11,10 +11,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,11 +23,13 @@ from django.views.decorators.http import require_safe
 from annotations.models import is_analyst
 from config.api.errors import json_error
 
+from .caching import SOURCES, document_scope, generation, shared_by_anonymous
 from .checking import check_citations
+from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
 from .reading import layout
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def readable(view: View) -> View:
@@ -36,7 +37,7 @@ def readable(view: View) -> View:
 
     @require_safe
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not settings.READER_PUBLIC and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -51,56 +52,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @readable
+@shared_by_anonymous(lambda slug: document_scope(slug))
 def document(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = Document.objects.filter(slug=slug).values_list("pk", "revision", "updated").first()
-    if stamp is None:
-        raise Http404("No document has this slug.")
-    key = f"reader:{stamp[0]}:{stamp[1]}:{stamp[2].timestamp()}:{get_language()}"
-    if request.user.is_authenticated:
-        return _render_document(request, slug, key)
-    # Every anonymous reader gets the same page for a revision and language: serve it whole,
-    # compressed once for the browsers that accept gzip (all of them).
-    gzipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
-    page_key = f"{key}:page:{'gzip' if gzipped else 'identity'}"
-    content = cache.get(page_key)
-    if content is None:
-        content = _render_document(request, slug, key).content
-        if gzipped:
-            content = gzip.compress(content, compresslevel=6)
-        cache.set(page_key, content, settings.READER_CACHE_SECONDS)
-    response = HttpResponse(content)
-    if gzipped:
-        response["Content-Encoding"] = "gzip"
-    patch_vary_headers(response, ["Accept-Language", "Accept-Encoding", "Cookie"])
-    return response
-
-
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding header admits gzip: named (or `*`) with a q-value above 0."""
-    weights: dict[str, float] = {}
-    for part in accept_encoding.lower().split(","):
-        coding, *params = (piece.strip() for piece in part.split(";"))
-        weight = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        if coding:
-            weights[coding] = weight
-    return weights.get("gzip", weights.get("*", 0.0)) > 0
-
-
-def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     doc = get_object_or_404(Document, slug=slug)
-    body = cache.get(f"{key}:body")
+    key = f"reader:body:{generation(document_scope(slug))}:{get_language()}"
+    body = cache.get(key)
     if body is None:
         body = render_to_string(
             "reader/_document_body.html", {"document": doc, "rows": layout(doc)}
         )
-        cache.set(f"{key}:body", body, settings.READER_CACHE_SECONDS)
+        cache.set(key, body, settings.READER_CACHE_SECONDS)
     context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
     return render(request, "reader/document.html", context)
 
@@ -127,6 +88,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 @readable
+@shared_by_anonymous(lambda slug: SOURCES)
 def source(request: HttpRequest, slug: str) -> HttpResponse:
     src = get_object_or_404(Source, slug=slug)
     context = {
@@ -139,6 +101,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @readable
+@shared_by_anonymous(lambda slug, label: SOURCES)
 def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     page = get_object_or_404(
         SourcePage.objects.select_related("source"), source__slug=slug, label=label
@@ -192,6 +155,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return unavailable(request)  # raised outside a view (a middleware saving a session)
     if request.path.startswith("/api/"):
         return json_error("Server error: it has been logged.", 500)
     return defaults.server_error(request)

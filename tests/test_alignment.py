@@ -15,7 +15,7 @@ from reader.models import Document, Source, SourcePassage
 from search.models import SearchEntry
 from search.query import search
 
-from .helpers import PASSWORD, send_json
+from .helpers import send_json
 from .pdfs import NDS, import_nds_like_pdf
 
 READER = "/documents/npi-commentary-80/"
@@ -34,7 +34,7 @@ def quote_of_p19(seed_document: Document) -> SourcePassage:
 
 
 def logged_in(client: Client, user: User) -> Client:
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -1,0 +1,27 @@
+"""An annotation written, edited or deleted changes what anonymous readers see of its document:
+its shared page gets a new ETag (reader.caching)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from reader.caching import forget
+from reader.models import Document
+
+from .models import Annotation
+
+
+@receiver([post_save, post_delete], sender=Annotation)
+def annotation_changed(sender: type[Annotation], instance: Annotation, **kwargs: Any) -> None:
+    slug: str | None
+    if Annotation.document.is_cached(instance):
+        slug = instance.document.slug
+    else:  # a deletion cascading from its document (gone too, and forgotten by its own signal)
+        slug = (
+            Document.objects.filter(pk=instance.document_id).values_list("slug", flat=True).first()
+        )
+    if slug:
+        forget([slug])

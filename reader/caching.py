@@ -1,0 +1,145 @@
+"""Pages every anonymous reader shares, served from the cache with no database query.
+
+What a page shows belongs to a scope: one document (its text, notes and the notes anonymous
+readers see of its annotations), or the sources (their pages, passages and the claims citing
+them). Each scope has a generation in the cache; a page is kept under the generation of its
+scope, its path, the language and the encoding, with a strong ETag (a hash of the generation and
+of the bytes) and a Last-Modified (when the generation began). A cache hit, or a 304 to a client
+or a proxy that revalidates, reads only the cache.
+
+`forget` is the one function that invalidates pages: every change to what they show calls it
+(reader.signals, annotations.signals, DocumentQuerySet.refresh_readers). It starts new
+generations at once and again after the commit, so that a page rendered from the data before the
+commit never outlives it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+View = Callable[..., HttpResponseBase]
+
+SOURCES = "sources"
+
+# What a shared page varies by besides its path: the language (from the cookie or the
+# browser's Accept-Language), the encoding, and whether there is a login (the cookie).
+VARY = ["Accept-Language", "Accept-Encoding", "Cookie"]
+
+
+def document_scope(slug: str) -> str:
+    return f"document:{slug}"
+
+
+def generation(scope: str) -> str:
+    """The current generation of a scope: "<unix time>-<random>", begun by the last `forget`."""
+    return str(cache.get_or_set(f"reader:generation:{scope}", _new_generation, timeout=None))
+
+
+def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
+    """Show anew the pages of these documents (by slug) and, with `sources`, of the sources."""
+    scopes = [document_scope(slug) for slug in documents] + ([SOURCES] if sources else [])
+    if not scopes:
+        return
+
+    def renew() -> None:
+        cache.set_many({f"reader:generation:{scope}": _new_generation() for scope in scopes}, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _new_generation() -> str:
+    return f"{time.time():.6f}-{uuid.uuid4().hex[:12]}"
+
+
+def shared_by_anonymous(scope: Callable[..., str]) -> Callable[[View], View]:
+    """Serve a GET view's page to anonymous readers from the cache, with a strong ETag,
+    Last-Modified, 304s and `Cache-Control: public` so that a shared cache may keep it.
+
+    `scope(**kwargs)` names the scope of the page from the view's arguments. Logged-in users get
+    the view itself. A response other than 200 (a 404, a redirect) is never kept. The query
+    string is ignored: these pages take no parameters, and it must not multiply the entries."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            born = generation(scope(**kwargs))
+            encoding = "gzip" if accepts_gzip(request.headers.get("Accept-Encoding", "")) else ""
+            path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+            key = f"reader:page:{born}:{path}:{get_language()}:{encoding or 'identity'}"
+            last_modified = int(float(born.partition("-")[0]))
+            etag = cache.get(f"{key}:etag")
+            if etag is not None:
+                response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+                if response is None:
+                    content = cache.get(key)
+                    if content is not None:
+                        response = HttpResponse(content)
+                if response is not None:
+                    return _shareable(response, etag, last_modified, encoding)
+            page = view(request, *args, **kwargs)
+            if not isinstance(page, HttpResponse) or page.status_code != 200 or page.cookies:
+                return page  # a 404, a redirect, a stream, a response that sets a cookie
+            content = page.content
+            if encoding:
+                content = gzip.compress(content, compresslevel=6, mtime=0)
+            etag = f'"{hashlib.sha256(born.encode() + content).hexdigest()[:40]}"'
+            cache.set_many({key: content, f"{key}:etag": etag}, settings.READER_CACHE_SECONDS)
+            response = HttpResponse(content, content_type=page["Content-Type"])
+            conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            return _shareable(conditional or response, etag, last_modified, encoding)
+
+        return wrapper
+
+    return decorate
+
+
+def _shareable(
+    response: HttpResponseBase, etag: str, last_modified: int, encoding: str
+) -> HttpResponseBase:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    if encoding and response.status_code == 200:
+        response["Content-Encoding"] = encoding
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.READER_MAX_AGE,
+        s_maxage=settings.READER_SHARED_MAX_AGE,
+    )
+    patch_vary_headers(response, VARY)
+    return response
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip: named (or `*`) with a q-value above 0."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        coding, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding:
+            weights[coding] = weight
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
