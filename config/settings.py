@@ -7,6 +7,7 @@ PostgreSQL and REDIS_URL for a cache shared between worker processes.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "reader.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +129,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins, counted per account and per client address by django-axes (config.accounts):
+# past the limit, both are refused until the cool-off has passed without a new failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one: per account, per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "config.accounts.locked_out"
+AXES_VERBOSE = False
+
+# E-mail: SMTP when EMAIL_HOST is set, else written to the console (the log). The password reset
+# sends e-mail, and is offered only when e-mail is configured (EMAIL_HOST or EMAIL_BACKEND).
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "1")
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+PASSWORD_RESET = envbool("PASSWORD_RESET", "1" if EMAIL_HOST or os.getenv("EMAIL_BACKEND") else "0")
 
 LANGUAGE_CODE = os.getenv("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English"), ("ja", "日本語")]
@@ -188,6 +220,9 @@ REST_FRAMEWORK: dict[str, Any] = {
 API_THROTTLE_RATES = {
     "anon": os.getenv("API_THROTTLE_ANON", "120/minute"),
     "user": os.getenv("API_THROTTLE_USER", "600/minute"),
+    # Pages outside the API (config.throttling): per account, or per address when anonymous.
+    "search": os.getenv("SEARCH_THROTTLE", "60/minute"),
+    "password_reset": os.getenv("PASSWORD_RESET_THROTTLE", "5/hour"),
 }
 # How many proxies stand in front of the app, whose X-Forwarded-For entries are trusted for the
 # client address. Unset or 0: none, and the client is the socket address (DRF's own default, None,

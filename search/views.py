@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from config.throttling import throttled
 from reader.views import readable
 
 from .query import SearchQueryError, search
@@ -14,6 +15,7 @@ SEARCH_PAGE_SIZE = 50
 
 
 @readable
+@throttled("search", methods=("GET",))
 def search_page(request: HttpRequest) -> HttpResponse:
     """The reader's search box: ranked passages with their snippets, each linking to its place."""
     query = request.GET.get("q", "").strip()

@@ -1,0 +1,100 @@
+"""Logging in and resetting a password. Who may use them: everyone.
+
+Failed logins are counted by django-axes on every login that goes through Django's
+`authenticate` (/accounts/login/, /admin/login/ and /api/auth/token/), per account and per client
+address (the address the API's throttles count: with NUM_PROXIES unset, the socket's). Past
+AXES_FAILURE_LIMIT failures, logins for that account, and from that address, are refused, even
+with the right password, until AXES_COOLOFF_TIME has passed without a new failure: `locked_out`
+says so, with the wait. `manage.py axes_reset_username NAME` lifts a lockout at once.
+
+The password reset needs e-mail: without it (settings.PASSWORD_RESET off) its pages say that it is
+not available, rather than fail to send.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rest_framework.throttling import BaseThrottle
+
+from .api.errors import json_error
+from .throttling import throttled
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, as the API's throttles take it (settings.NUM_PROXIES)."""
+    return str(BaseThrottle().get_ident(cast(Any, request)))  # it reads only request.META
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponseBase | None = None, credentials: Any = None
+) -> HttpResponse:
+    """The answer to a login refused for too many failures (AXES_LOCKOUT_CALLABLE): a 429 with
+    Retry-After, in JSON under /api/, else the login page with the reason."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    minutes = max(1, math.ceil(seconds / 60))
+    if request.path.startswith("/api/"):
+        detail = (
+            "Too many failed logins for this account or from this address: "
+            f"try again in {minutes} minutes."
+        )
+        locked: HttpResponse = json_error(detail, 429)
+    else:
+        message = ngettext(
+            "Too many failed logins for this account or from this address. "
+            "Try again in %(minutes)d minute.",
+            "Too many failed logins for this account or from this address. "
+            "Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        context = {
+            "form": AuthenticationForm(request),
+            "locked_out": message,
+            "next": request.POST.get("next", ""),
+        }
+        locked = render(request, "registration/login.html", context, status=429)
+    locked["Retry-After"] = str(seconds)
+    return locked
+
+
+class ResetByEmail:
+    """The password reset's pages, only when e-mail is configured (settings.PASSWORD_RESET)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not settings.PASSWORD_RESET:
+            context = {"reason": _("Password reset by e-mail is not available on this site.")}
+            return render(
+                request, "registration/password_reset_unavailable.html", context, status=404
+            )
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+@method_decorator(throttled("password_reset", methods=("POST",)), name="dispatch")
+class PasswordResetView(ResetByEmail, auth_views.PasswordResetView):
+    pass
+
+
+class PasswordResetDoneView(ResetByEmail, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(ResetByEmail, auth_views.PasswordResetConfirmView):
+    pass
+
+
+class PasswordResetCompleteView(ResetByEmail, auth_views.PasswordResetCompleteView):
+    pass
+
+
+class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "password_reset": settings.PASSWORD_RESET}
