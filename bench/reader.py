@@ -1,13 +1,17 @@
 """Requests per second of the reader pages against the minimal /health/ view, under gunicorn.
 
 Usage: .venv/bin/python bench/reader.py [--seconds N] [--concurrency C] [--database-url URL]
+       [--redis-url URL]
 
 Builds a throwaway database (SQLite in a temporary directory, or a new PostgreSQL database named
 by --database-url, created and dropped here), imports the seed and a document 100 times larger,
 starts gunicorn on a free loopback port and loads each path in turn with wrk (or, when wrk is not
-installed, with Python threads on keep-alive connections). The goal: each reader page serves at
-least half the requests per second of /health/. Exit status 0 whether or not the goal is met;
-non-zero when something failed (setup, server start, a response other than 200).
+installed, with Python threads on keep-alive connections): /health/, the reader page of the seed
+and of the large document (anonymous, from the cache), and a revalidation of the seed's page
+(If-None-Match with its ETag, answered 304). The goals, as ratios to /health/: ≥ 0.9 for a
+cached page, ≥ 1.0 for a 304 (they should cost no more than the minimal view). Exit status 0
+whether or not the goals are met; non-zero when something failed (setup, server start, a response
+other than the one expected).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,19 +28,32 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from machine import describe
+from serving import (
+    BASELINE,
+    HOST,
+    PYTHON,
+    ROOT,
+    SEED,
+    WORKERS,
+    BenchError,
+    create_database,
+    free_port,
+    get,
+    is_postgres,
+    postgres_admin,
+    run,
+    say,
+    server_environment,
+    start_server,
+    stop_server,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-SEED = ROOT / "seed" / "npi-commentary-80.txt"
-HOST = "127.0.0.1"
-BASELINE = "/health/"
-PAGES = ["/documents/npi-commentary-80/", "/documents/large/"]
-GOAL = 0.5
-WORKERS = 2
+SEED_PAGE = "/documents/npi-commentary-80/"
+PAGES = [SEED_PAGE, "/documents/large/"]
+REVALIDATION = "304 " + SEED_PAGE  # the seed's page, revalidated with its ETag
+GOALS = {SEED_PAGE: 0.9, "/documents/large/": 0.9, REVALIDATION: 1.0}
 # What a browser sends; --accept-encoding identity measures uncompressed pages.
 ACCEPT_ENCODING = "gzip, deflate, br"
 
@@ -55,8 +71,12 @@ end
 """
 
 
-class BenchError(Exception):
-    pass
+@dataclass
+class Target:
+    label: str
+    path: str
+    headers: dict[str, str]
+    status: int = 200
 
 
 @dataclass
@@ -68,52 +88,6 @@ class Result:
     p95_ms: float | None
     size: int
     errors: int
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def run(cmd: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    for line in done.stdout.splitlines():
-        say(f"    {line}")
-    if done.returncode != 0:
-        raise BenchError(f"{' '.join(cmd[1:3])} failed:\n{done.stderr.strip()}")
-
-
-# --- the database -------------------------------------------------------------------------
-
-
-def is_postgres(url: str) -> bool:
-    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
-
-
-def postgres_admin(url: str, statement: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-
-def create_database(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name:
-        raise BenchError(f"{url}: no database name")
-    try:
-        postgres_admin(url, "CREATE DATABASE {}", name)
-    except Exception as error:  # an existing database is not ours to drop
-        raise BenchError(f"cannot create database {name!r}: {error}") from error
-    return name
 
 
 def populate(env: dict[str, str], workdir: Path) -> None:
@@ -130,65 +104,23 @@ def populate(env: dict[str, str], workdir: Path) -> None:
     run([*manage, "import_commentary", str(large), "--slug", "large"], env)
 
 
-# --- the server ---------------------------------------------------------------------------
-
-
-def get(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    cmd = [str(GUNICORN), "config.wsgi:application", "--workers", str(WORKERS)]
-    # No control socket: the default one in ~/.gunicorn would be shared with other servers.
-    cmd += ["--bind", f"{HOST}:{port}", "--no-control-socket"]
-    with log.open("wb") as out:
-        server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise BenchError(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if get(port, BASELINE, timeout=2)[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(server)
-    raise BenchError(f"gunicorn did not answer {BASELINE} within 30 s:\n{log.read_text()}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 # --- load generators ----------------------------------------------------------------------
 
 
-def load_wrk(port: int, path: str, seconds: int, concurrency: int, script: Path) -> Result:
+def load_wrk(port: int, target: Target, seconds: int, concurrency: int, script: Path) -> Result:
     threads = max(1, min(concurrency, os.cpu_count() or 1))
     cmd = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s"]
-    cmd += ["--timeout", "10s", "-s", str(script), f"http://{HOST}:{port}{path}"]
-    cmd += ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
+    cmd += ["--timeout", "10s", "-s", str(script), f"http://{HOST}:{port}{target.path}"]
+    for name, value in target.headers.items():
+        cmd += ["-H", f"{name}: {value}"]
     done = subprocess.run(cmd, capture_output=True, text=True)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:
-        raise BenchError(f"wrk failed on {path}:\n{done.stdout}{done.stderr}")
+        raise BenchError(f"wrk failed on {target.label}:\n{done.stdout}{done.stderr}")
     data = json.loads(line.removeprefix("BENCH "))
     requests = data["requests"]
     return Result(
-        path,
+        target.label,
         requests / (data["duration_us"] / 1e6),
         data["mean_us"] / 1000,
         data["p50_us"] / 1000,
@@ -198,7 +130,7 @@ def load_wrk(port: int, path: str, seconds: int, concurrency: int, script: Path)
     )
 
 
-def load_python(port: int, path: str, seconds: float, concurrency: int) -> Result:
+def load_python(port: int, target: Target, seconds: float, concurrency: int) -> Result:
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     size = [0] * concurrency
@@ -209,7 +141,7 @@ def load_python(port: int, path: str, seconds: float, concurrency: int) -> Resul
         conn = http.client.HTTPConnection(HOST, port, timeout=10)
         while (began := time.perf_counter()) < deadline:
             try:
-                conn.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING})
+                conn.request("GET", target.path, headers=target.headers)
                 response = conn.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException):
@@ -218,7 +150,7 @@ def load_python(port: int, path: str, seconds: float, concurrency: int) -> Resul
                 conn = http.client.HTTPConnection(HOST, port, timeout=10)
                 continue
             latencies[index].append(time.perf_counter() - began)
-            if response.status != 200:
+            if response.status != target.status:
                 errors[index] += 1
             size[index] = len(body)
         conn.close()
@@ -231,13 +163,15 @@ def load_python(port: int, path: str, seconds: float, concurrency: int) -> Resul
     elapsed = time.perf_counter() - start
     times = sorted(t * 1000 for per in latencies for t in per)
     if not times:
-        return Result(path, 0.0, None, None, None, 0, sum(errors))
+        return Result(target.label, 0.0, None, None, None, 0, sum(errors))
 
     def pct(p: float) -> float:
         return times[min(len(times) - 1, int(p / 100 * len(times)))]
 
     mean = sum(times) / len(times)
-    return Result(path, len(times) / elapsed, mean, pct(50), pct(95), max(size), sum(errors))
+    return Result(
+        target.label, len(times) / elapsed, mean, pct(50), pct(95), max(size), sum(errors)
+    )
 
 
 def client(use_wrk: bool) -> str:
@@ -256,21 +190,22 @@ def ms(value: float | None) -> str:
 
 def report(results: list[Result], body_sizes: dict[str, int]) -> None:
     base = results[0].rps
-    header = f"{'path':<32} {'req/s':>8} {'mean ms':>8} {'p50 ms':>7} {'p95 ms':>7}"
+    header = f"{'path':<34} {'req/s':>8} {'mean ms':>8} {'p50 ms':>7} {'p95 ms':>7}"
     header += f" {'body bytes':>11} {'errors':>6} {'vs /health/':>11}"
     say(header)
     say("-" * len(header))
     for r in results:
         ratio = "baseline" if r.path == BASELINE else f"{r.rps / base:.3f}" if base else "-"
         say(
-            f"{r.path:<32} {r.rps:>8.1f} {ms(r.mean_ms):>8} {ms(r.p50_ms):>7} {ms(r.p95_ms):>7}"
+            f"{r.path:<34} {r.rps:>8.1f} {ms(r.mean_ms):>8} {ms(r.p50_ms):>7} {ms(r.p95_ms):>7}"
             f" {body_sizes[r.path]:>11,} {r.errors:>6} {ratio:>11}"
         )
     say("")
     for r in results[1:]:
         ratio = r.rps / base if base else 0.0
-        verdict = "met" if ratio >= GOAL else "NOT met"
-        say(f"Goal: {r.path} at ≥ {GOAL} × /health/ req/s: {ratio:.3f} → {verdict}")
+        goal = GOALS[r.path]
+        verdict = "met" if ratio >= goal else "NOT met"
+        say(f"Goal: {r.path} at ≥ {goal} × /health/ req/s: {ratio:.3f} → {verdict}")
 
 
 def main() -> int:
@@ -279,6 +214,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured seconds per path")
     parser.add_argument("--concurrency", type=int, default=4, help="open connections")
     parser.add_argument("--database-url", help="postgres://… (created and dropped here)")
+    parser.add_argument("--redis-url", help="redis://… for the cache (default: local memory)")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument(
         "--accept-encoding", default="gzip, deflate, br", help="Accept-Encoding (as a browser)"
@@ -296,17 +232,7 @@ def main() -> int:
     host = describe()  # before the run: the load average tells whether the machine was idle
     workdir = Path(tempfile.mkdtemp(prefix="bench-reader-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-reader-" + os.urandom(16).hex(),
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "ALLOWED_HOSTS": HOST,
-        "STATIC_MANIFEST": "0",
-        "DATABASE_URL": url,
-    }
+    env = server_environment(url, args.redis_url)
     created_db: str | None = None
     server: subprocess.Popen[bytes] | None = None
     try:
@@ -318,25 +244,35 @@ def main() -> int:
         port = free_port()
         say(f"Starting gunicorn ({WORKERS} sync workers) on {HOST}:{port} …")
         server = start_server(env, port, workdir / "gunicorn.log")
+        browser = {"Accept-Encoding": ACCEPT_ENCODING}
+        targets = [Target(path, path, browser) for path in [BASELINE, *PAGES]]
         body_sizes: dict[str, int] = {}
-        for path in [BASELINE, *PAGES]:
-            status, body = get(port, path)
+        for target in list(targets):
+            status, body, headers = get(port, target.path, headers=target.headers)
             if status != 200:
-                raise BenchError(f"GET {path} answered {status}, not 200")
-            body_sizes[path] = len(body)
+                raise BenchError(f"GET {target.path} answered {status}, not 200")
+            body_sizes[target.label] = len(body)
+            if target.path == SEED_PAGE:
+                etag = headers["ETag"]
+                if not etag:
+                    raise BenchError(f"GET {SEED_PAGE} sent no ETag")
+                targets.append(
+                    Target(REVALIDATION, SEED_PAGE, {**browser, "If-None-Match": etag}, 304)
+                )
+                body_sizes[REVALIDATION] = 0
         script = workdir / "report.lua"
         script.write_text(WRK_SCRIPT)
         results = []
-        for path in [BASELINE, *PAGES]:
-            say(f"  {path}: {args.warmup} s warm-up, {args.seconds} s measured …")
+        for target in targets:
+            say(f"  {target.label}: {args.warmup} s warm-up, {args.seconds} s measured …")
             # The Python client waits for its last responses: no request is left running (as
             # wrk leaves them) when the measurement starts, and each worker's cache is filled.
-            if warm := load_python(port, path, args.warmup, args.concurrency).errors:
-                raise BenchError(f"{warm} failed or non-200 responses to {path} in the warm-up")
+            if warm := load_python(port, target, args.warmup, args.concurrency).errors:
+                raise BenchError(f"{warm} unexpected responses to {target.label} in the warm-up")
             if use_wrk:
-                results.append(load_wrk(port, path, args.seconds, args.concurrency, script))
+                results.append(load_wrk(port, target, args.seconds, args.concurrency, script))
             else:
-                results.append(load_python(port, path, args.seconds, args.concurrency))
+                results.append(load_python(port, target, args.seconds, args.concurrency))
         say("")
         say(f"Machine: {host}")
         say(
@@ -344,14 +280,15 @@ def main() -> int:
             f"{args.seconds} s per path, "
             f"Accept-Encoding: {args.accept_encoding}, "
             f"after {args.warmup} s warm-up; gunicorn {WORKERS} sync workers, DEBUG=0, "
-            f"{'PostgreSQL' if args.database_url else 'SQLite'}, local-memory cache; "
+            f"{'PostgreSQL' if args.database_url else 'SQLite'}, "
+            f"{'Redis' if args.redis_url else 'local-memory'} cache; "
             "load generator on the same machine."
         )
         say("")
         report(results, body_sizes)
         errors = sum(r.errors for r in results)
         if errors:
-            raise BenchError(f"{errors} failed or non-200 responses")
+            raise BenchError(f"{errors} failed or unexpected responses")
         return 0
     except BenchError as error:
         say(f"FAILED: {error}")

@@ -190,6 +190,10 @@ READER_CACHE_SECONDS = envint("READER_CACHE_SECONDS", "86400")
 # and seconds a shared cache (nginx proxy_cache, a CDN) may.
 READER_MAX_AGE = envint("READER_MAX_AGE", "0")
 READER_SHARED_MAX_AGE = envint("READER_SHARED_MAX_AGE", "60")
+# Seconds the stamp of what the shared pages show stays in the cache (reader.caching): with a
+# shared cache, changes reach it at once, so a day; with the per-process default cache, other
+# processes (another worker, an import command) cannot reach it, so a change shows after this.
+READER_STAMP_SECONDS = envint("READER_STAMP_SECONDS", "86400" if os.getenv("REDIS_URL") else "2")
 # Seconds a client is told to wait (Retry-After of a 503) while the database cannot be reached.
 RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", "5")
 

@@ -1,23 +1,26 @@
 """Pages every anonymous reader shares, served from the cache with no database query.
 
-What a page shows belongs to a scope: one document (its text, notes and the notes anonymous
-readers see of its annotations), or the sources (their pages, passages and the claims citing
-them). Each scope has a generation in the cache; a page is kept under the generation of its
-scope, its path, the language and the encoding, with a strong ETag (a hash of the generation and
-of the bytes) and a Last-Modified (when the generation began). A cache hit, or a 304 to a client
-or a proxy that revalidates, reads only the cache.
+What a page shows belongs to a scope: one document (its text and notes, and the annotations
+anonymous readers see), or the sources (their pages, passages and the claims citing them). A
+scope's stamp is read from the database (reader.views: the revision and times of change) and kept
+in the cache; a page is kept under its scope's stamp, its path, the language and the encoding,
+with a strong ETag (a hash of the stamp and of the bytes) and a Last-Modified (the last change
+the stamp knows of). A cache hit, or a 304 to a client or a proxy that revalidates, reads only the
+cache, and every worker process derives the same stamp, hence the same ETag, from the database.
 
 `forget` is the one function that invalidates pages: every change to what they show calls it
-(reader.signals, annotations.signals, DocumentQuerySet.refresh_readers). It starts new
-generations at once and again after the commit, so that a page rendered from the data before the
-commit never outlives it.
+(reader.signals, annotations.signals, DocumentQuerySet.refresh_readers). It gives the scope a new
+change mark, at once and again after the commit; a stamp counts only under the mark it was read
+under, so that a stamp read before the commit never outlives it. With a shared cache (REDIS_URL)
+a change shows at once in every worker; with the per-process default cache, another process (a
+worker, an import command) does not see the mark, and each worker reads its stamps anew after
+READER_STAMP_SECONDS.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -32,6 +35,8 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 View = Callable[..., HttpResponseBase]
+# A scope's stamp: what changes whenever its pages change, and the Unix time of that change.
+Stamp = tuple[str, float]
 
 SOURCES = "sources"
 
@@ -44,9 +49,22 @@ def document_scope(slug: str) -> str:
     return f"document:{slug}"
 
 
-def generation(scope: str) -> str:
-    """The current generation of a scope: "<unix time>-<random>", begun by the last `forget`."""
-    return str(cache.get_or_set(f"reader:generation:{scope}", _new_generation, timeout=None))
+def stamp(scope: str, read: Callable[[], Stamp | None]) -> Stamp | None:
+    """The scope's stamp, from the cache or else `read` from the database (None: no such thing;
+    the view then answers, with its 404). A kept stamp counts only if no change was announced
+    since it was read: it is kept with the scope's change mark of before the read."""
+    kept_key, mark_key = f"reader:stamp:{scope}", f"reader:changed:{scope}"
+    kept = cache.get_many([kept_key, mark_key])
+    mark = kept.get(mark_key)
+    if mark is None:
+        mark = cache.get_or_set(mark_key, _new_mark, timeout=None)
+    held = kept.get(kept_key)
+    if isinstance(held, tuple) and held[0] == mark:
+        return held[1]
+    fresh = read()
+    if fresh is not None:
+        cache.set(kept_key, (mark, fresh), settings.READER_STAMP_SECONDS)
+    return fresh
 
 
 def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
@@ -55,35 +73,41 @@ def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
     if not scopes:
         return
 
-    def renew() -> None:
-        cache.set_many({f"reader:generation:{scope}": _new_generation() for scope in scopes}, None)
+    def mark() -> None:
+        cache.set_many({f"reader:changed:{scope}": _new_mark() for scope in scopes}, None)
 
-    renew()
-    transaction.on_commit(renew)
-
-
-def _new_generation() -> str:
-    return f"{time.time():.6f}-{uuid.uuid4().hex[:12]}"
+    mark()
+    transaction.on_commit(mark)  # a stamp read before the commit is then out of date too
 
 
-def shared_by_anonymous(scope: Callable[..., str]) -> Callable[[View], View]:
+def _new_mark() -> str:
+    return uuid.uuid4().hex
+
+
+def shared_by_anonymous(
+    scope: Callable[..., str], read: Callable[..., Stamp | None]
+) -> Callable[[View], View]:
     """Serve a GET view's page to anonymous readers from the cache, with a strong ETag,
     Last-Modified, 304s and `Cache-Control: public` so that a shared cache may keep it.
 
-    `scope(**kwargs)` names the scope of the page from the view's arguments. Logged-in users get
-    the view itself. A response other than 200 (a 404, a redirect) is never kept. The query
-    string is ignored: these pages take no parameters, and it must not multiply the entries."""
+    `scope(**kwargs)` names the scope of the page from the view's arguments, and `read(**kwargs)`
+    reads its stamp from the database. Logged-in users get the view itself. A response other
+    than 200 (a 404, a redirect) is never kept. The query string is ignored: these pages take
+    no parameters, and it must not multiply the entries."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            born = generation(scope(**kwargs))
+            current = stamp(scope(**kwargs), lambda: read(**kwargs))
+            if current is None:
+                return view(request, *args, **kwargs)
+            version, modified = current
             encoding = "gzip" if accepts_gzip(request.headers.get("Accept-Encoding", "")) else ""
-            path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-            key = f"reader:page:{born}:{path}:{get_language()}:{encoding or 'identity'}"
-            last_modified = int(float(born.partition("-")[0]))
+            where = hashlib.sha256(f"{version}\n{request.path}".encode()).hexdigest()[:40]
+            key = f"reader:page:{where}:{get_language()}:{encoding or 'identity'}"
+            last_modified = int(modified)
             etag = cache.get(f"{key}:etag")
             if etag is not None:
                 response = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -99,7 +123,7 @@ def shared_by_anonymous(scope: Callable[..., str]) -> Callable[[View], View]:
             content = page.content
             if encoding:
                 content = gzip.compress(content, compresslevel=6, mtime=0)
-            etag = f'"{hashlib.sha256(born.encode() + content).hexdigest()[:40]}"'
+            etag = f'"{hashlib.sha256(version.encode() + content).hexdigest()[:40]}"'
             cache.set_many({key: content, f"{key}:etag": etag}, settings.READER_CACHE_SECONDS)
             response = HttpResponse(content, content_type=page["Content-Type"])
             conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)

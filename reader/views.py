@@ -8,9 +8,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -20,10 +22,10 @@ from django.utils.translation import get_language
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
-from annotations.models import is_analyst
+from annotations.models import Annotation, is_analyst
 from config.api.errors import json_error
 
-from .caching import SOURCES, document_scope, generation, shared_by_anonymous
+from .caching import SOURCES, Stamp, document_scope, shared_by_anonymous
 from .checking import check_citations
 from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
@@ -51,11 +53,41 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reader/index.html", {"documents": documents})
 
 
+def document_stamp(slug: str) -> Stamp | None:
+    """What the reader page of a document shows anonymous readers, as of when: its revision, its
+    last change (an import, a source's pages, an alignment: DocumentQuerySet.refresh_readers)
+    and the annotations they see."""
+    row = Document.objects.filter(slug=slug).values_list("pk", "revision", "updated").first()
+    if row is None:
+        return None
+    pk, revision, updated = row
+    seen = (
+        Annotation.objects.visible_to(AnonymousUser())
+        .filter(document=pk)
+        .aggregate(latest=Max("updated"), count=Count("pk"))
+    )
+    latest = max(filter(None, [updated, seen["latest"]]))
+    version = f"{pk}:{revision}:{updated.isoformat()}:{seen['count']}:{latest.isoformat()}"
+    return version, latest.timestamp()
+
+
+def sources_stamp(**kwargs: str) -> Stamp:
+    """What the sources' pages show, as of when: the sources, and the documents citing them."""
+    sources = Source.objects.aggregate(latest=Max("updated"), count=Count("pk"))
+    documents = Document.objects.aggregate(latest=Max("updated"), count=Count("pk"))
+    times = [t for t in (sources["latest"], documents["latest"]) if t is not None]
+    version = ":".join(
+        str(value)
+        for value in (sources["count"], sources["latest"], documents["count"], documents["latest"])
+    )
+    return version, max(times).timestamp() if times else 0.0
+
+
 @readable
-@shared_by_anonymous(lambda slug: document_scope(slug))
+@shared_by_anonymous(document_scope, document_stamp)
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     doc = get_object_or_404(Document, slug=slug)
-    key = f"reader:body:{generation(document_scope(slug))}:{get_language()}"
+    key = f"reader:body:{doc.pk}:{doc.revision}:{doc.updated.timestamp()}:{get_language()}"
     body = cache.get(key)
     if body is None:
         body = render_to_string(
@@ -88,7 +120,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 @readable
-@shared_by_anonymous(lambda slug: SOURCES)
+@shared_by_anonymous(lambda slug: SOURCES, sources_stamp)
 def source(request: HttpRequest, slug: str) -> HttpResponse:
     src = get_object_or_404(Source, slug=slug)
     context = {
@@ -101,7 +133,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @readable
-@shared_by_anonymous(lambda slug, label: SOURCES)
+@shared_by_anonymous(lambda slug, label: SOURCES, sources_stamp)
 def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     page = get_object_or_404(
         SourcePage.objects.select_related("source"), source__slug=slug, label=label

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -145,3 +146,10 @@ def test_a_query_string_does_not_make_a_new_entry(
 ) -> None:
     client.get(url)
     assert queries_of(client, url + "?bust=1") == (200, 0)
+
+
+def test_every_worker_derives_the_same_etag(client: Client, seed_document: Document) -> None:
+    etag = client.get(READER)["ETag"]
+    cache.clear()  # as another worker process sees it, with a cache of its own
+    assert client.get(READER)["ETag"] == etag
+    assert client.get(READER, HTTP_IF_NONE_MATCH=etag).status_code == 304
