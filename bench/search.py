@@ -144,8 +144,12 @@ QUERIES = [
     Query("ja 6 chars", "common", "と考えられる"),
     Query("en word", "rare", "minesweeping"),
     Query("en word", "common", "security"),
-    Query("en phrase", "rare", "deterrence by denial"),
-    Query("en phrase", "common", "the United States"),
+    Query("en phrase", "rare", '"deterrence by denial"'),
+    Query("en phrase", "common", '"the United States"'),
+    Query("ja 2 words", "rare", "機雷 同盟"),
+    Query("ja 2 words", "common", "同盟 安全保障"),
+    Query("en 2 words", "rare", "minesweeping security"),
+    Query("en 2 words", "common", "security United"),
 ]
 
 
@@ -275,13 +279,13 @@ def worker(database: str, args: argparse.Namespace) -> int:
 
     from search.models import SearchEntry
     from search.query import scan, search
-    from search.terms import squeeze
+    from search.terms import query_words
 
     say(f"migrate ({connection.vendor}) …")
     call_command("migrate", interactive=False, verbosity=0)
 
     say(f"generating and loading {args.passages:,} passages …")
-    needles = [squeeze(q.text) for q in QUERIES]
+    needles = [query_words(q.text) for q in QUERIES]
     reference = [0] * len(QUERIES)
     languages = {"ja": 0, "en": 0}
     started = time.perf_counter()
@@ -300,7 +304,7 @@ def worker(database: str, args: argparse.Namespace) -> int:
         entry = SearchEntry.of(SearchEntry.Kind.PASSAGE, text, f"/bench/{i}", language)
         languages[language] += 1
         for j, needle in enumerate(needles):
-            if needle in entry.folded:
+            if all(word in entry.folded for word in needle):
                 reference[j] += 1
         batch.append(entry)
         if len(batch) == CHUNK:
@@ -344,7 +348,11 @@ def worker(database: str, args: argparse.Namespace) -> int:
             problems.append(f"scan {len(scanned)} vs Python count {expected}")
         if first_page != ids[:20]:
             problems.append("first page is not the head of the full ranking")
-        not_contained = [h.entry.pk for h in everything[:200] if needle not in h.entry.folded]
+        not_contained = [
+            h.entry.pk
+            for h in everything[:200]
+            if not all(word in h.entry.folded for word in needle)
+        ]
         if not_contained:
             problems.append(f"{len(not_contained)} hits do not contain the query")
         del everything

@@ -1,8 +1,8 @@
 """Passage search: one interface over PostgreSQL's tsvector and SQLite's FTS5.
 
-Both index the same terms (search.terms) and run the same query, a phrase of terms, then keep
-only the rows whose folded text contains the folded query; so the same query gives the same hits on
-both databases, and nothing that does not contain the query.
+Both index the same terms (search.terms) and run the same query, a phrase of terms for each word
+of the query (all of them), then keep only the rows whose folded text contains every folded word;
+so the same query gives the same hits on both databases, and nothing that does not contain it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from .models import SearchEntry
-from .terms import MAX_QUERY_LENGTH, Term, fold, query_terms, squeeze
+from .terms import MAX_QUERY_LENGTH, Term, fold, query_terms, query_words
 
 
 class SearchQueryError(ValueError):
@@ -78,28 +78,31 @@ def search(
     """
     if rank_among is None:
         rank_among = settings.SEARCH_RANK_AMONG
-    terms = _checked_terms(query)
+    words = _checked_words(query)
+    phrases = [query_terms(word) for word in words]
     where, params = (filters or Filters()).sql()
+    holds = _holds(len(words))
     if connection.vendor == "postgresql":
         sql = (
             "WITH candidates AS MATERIALIZED (SELECT e.id, e.vector FROM reader_searchentry e "
-            f"WHERE e.vector @@ to_tsquery('simple', %s) AND strpos(e.folded, %s) > 0{where} "
+            f"WHERE e.vector @@ to_tsquery('simple', %s) AND {holds}{where} "
             "LIMIT %s) "
             "SELECT id, ts_rank(vector, to_tsquery('simple', %s)) AS score, count(*) OVER () "
             "FROM candidates ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
-        tsquery = _tsquery(terms)
+        tsquery = " & ".join(f"({_tsquery(terms)})" for terms in phrases)
         cap = rank_among or None  # LIMIT NULL: no limit
-        arguments = [tsquery, squeeze(query), *params, cap, tsquery, limit, offset]
+        arguments = [tsquery, *words, *params, cap, tsquery, limit, offset]
     else:
         sql = (
             "SELECT id, score, count(*) OVER () FROM (SELECT e.id AS id, "
             "-bm25(reader_search_fts) AS score FROM reader_search_fts "
             "JOIN reader_searchentry e ON e.id = reader_search_fts.rowid "
-            f"WHERE reader_search_fts MATCH %s AND instr(e.folded, %s) > 0{where} LIMIT %s) "
+            f"WHERE reader_search_fts MATCH %s AND {holds}{where} LIMIT %s) "
             "ORDER BY score DESC, id LIMIT %s OFFSET %s"
         )
-        arguments = [_fts5_query(terms), squeeze(query), *params, rank_among or -1, limit, offset]
+        match = " AND ".join(_fts5_query(terms) for terms in phrases)
+        arguments = [match, *words, *params, rank_among or -1, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         ranked = cursor.fetchall()
@@ -113,28 +116,34 @@ def search(
 
 
 def scan(query: str, filters: Filters | None = None) -> list[int]:
-    """Every entry whose folded text contains the query, by reading them all (no index)."""
-    _checked_terms(query)
+    """Every entry whose folded text contains every word of the query, by reading them all (no
+    index)."""
+    words = _checked_words(query)
     where, params = (filters or Filters()).sql()
-    function = "strpos" if connection.vendor == "postgresql" else "instr"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT e.id FROM reader_searchentry e WHERE {function}(e.folded, %s) > 0{where} "
+            f"SELECT e.id FROM reader_searchentry e WHERE {_holds(len(words))}{where} "
             "ORDER BY e.id",
-            [squeeze(query), *params],
+            [*words, *params],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def _checked_terms(query: str) -> list[Term]:
+def _checked_words(query: str) -> list[str]:
     if len(query) > MAX_QUERY_LENGTH:
         raise SearchQueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
-    terms = query_terms(query)
-    if not terms:
+    words = query_words(query)
+    if not words:
         raise SearchQueryError(
             "the query has no letters, digits or Japanese characters to search for"
         )
-    return terms
+    return words
+
+
+def _holds(count: int) -> str:
+    """SQL: the entry's folded text holds each of `count` words (parameters)."""
+    function = "strpos" if connection.vendor == "postgresql" else "instr"
+    return " AND ".join([f"{function}(e.folded, %s) > 0"] * count)
 
 
 def _tsquery(terms: list[Term]) -> str:
@@ -147,14 +156,20 @@ def _fts5_query(terms: list[Term]) -> str:
 
 
 def snippet(text: str, query: str, *, width: int = 60) -> str:
-    """The text around the first hit, HTML-escaped, every hit in <mark>."""
+    """The text around the first hit, HTML-escaped, every hit of every word in <mark>."""
     folded, origin = _folded_with_origin(text)
-    needle = squeeze(query)
-    spans = []
-    start = folded.find(needle)
-    while start >= 0 and needle:
-        spans.append((origin[start], origin[start + len(needle) - 1] + 1))
-        start = folded.find(needle, start + len(needle))
+    found = []
+    for needle in query_words(query):
+        start = folded.find(needle)
+        while start >= 0:
+            found.append((origin[start], origin[start + len(needle) - 1] + 1))
+            start = folded.find(needle, start + len(needle))
+    spans: list[tuple[int, int]] = []
+    for begin, end in sorted(found):  # overlapping hits of two words make one mark
+        if spans and begin <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((begin, end))
     if not spans:
         return html.escape(text[: width * 2])
     window_start = max(0, spans[0][0] - width)

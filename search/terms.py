@@ -3,7 +3,8 @@
 Text is folded (NFKC: full-width → half-width; case folded), then cut into terms: each run of CJK
 characters gives its character bigrams plus its last character alone (so that a one-character query
 also finds the character at the end of a run: 韓 in 日韓); Latin letters and digits give words.
-Terms keep their order, so that a phrase is a run of consecutive terms.
+Terms keep their order, so that a phrase is a run of consecutive terms. A query is words (split
+on spaces) and phrases in double quotes; a passage matches when it holds all of them.
 """
 
 from __future__ import annotations
@@ -71,6 +72,31 @@ def squeeze(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+QUOTED_RE = re.compile(r'"([^"]*)"|“([^”]*)”')
+
+
+def query_words(query: str) -> list[str]:
+    """What a passage must hold, all of it: each phrase in double quotes ("model allies"), and
+    each other word (同盟 韓国: two words); folded, whitespace squeezed, in order, once each.
+    A word with nothing to search for (punctuation alone) is left out."""
+    parts: list[str] = []
+    position = 0
+    for match in QUOTED_RE.finditer(query):
+        parts += query[position : match.start()].split()
+        parts.append(match.group(1) if match.group(1) is not None else match.group(2))
+        position = match.end()
+    parts += query[position:].replace('"', " ").replace("“", " ").replace("”", " ").split()
+    words: list[str] = []
+    for part in parts:
+        word = squeeze(part)
+        if word and word not in words and query_terms(word):
+            words.append(word)
+    return words
+
+
 def contains(text: str, query: str) -> bool:
-    """Whether the text holds the query itself (folded, whitespace squeezed): the final check."""
-    return squeeze(query) in squeeze(text)
+    """Whether the text holds every word of the query (folded, whitespace squeezed): the final
+    check of every search, and the definition of a hit."""
+    words = query_words(query)
+    folded = squeeze(text)
+    return bool(words) and all(word in folded for word in words)

@@ -12,6 +12,10 @@ from .helpers import SEED, make_user
 
 # Hashing a password properly takes a third of a second; tests create many users.
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The suite is one process: every change reaches the page stamps through reader.caching.forget,
+# and none needs the short lifetime that lets other processes' changes show (the default without
+# Redis), which would make the tests of cached pages depend on how fast the machine is.
+django_settings.READER_STAMP_SECONDS = 3600
 
 
 @pytest.fixture(autouse=True)

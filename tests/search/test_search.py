@@ -47,6 +47,12 @@ SEED_QUERIES = {
     "頁": 2,
     "𠮷": 0,
     "存在しない語": 0,
+    # Several words: the passages holding all of them, wherever they stand.
+    "同盟 韓国": 5,
+    "model allies 同盟": 2,
+    "韓国　同盟　在韓米軍": 1,
+    '"model allies"': 2,
+    "同盟 存在しない語": 0,
 }
 
 
@@ -199,6 +205,10 @@ GENERATED_QUERIES = [
     "ALLIANCE",
     "burden sharing the",
     "米軍の",
+    "同盟 韓国",
+    "allies model",
+    '"burden sharing" allies',
+    "国 戦略 抑止",
 ]
 
 
@@ -305,3 +315,41 @@ def test_the_search_page_counts_every_match(client: Client, seed_document: Docum
         views.SEARCH_PAGE_SIZE = original
     assert "13 passages contain “同盟”. The first 4 are shown." in page
     assert page.count('<p class="snippet"') == 4
+
+
+def make_entries(*texts: str) -> None:
+    SearchEntry.objects.bulk_create(
+        SearchEntry.of(SearchEntry.Kind.PASSAGE, text, f"/p/{i}", "en")
+        for i, text in enumerate(texts)
+    )
+
+
+def test_several_words_find_the_passages_that_hold_them_all_in_any_order(db: None) -> None:
+    make_entries(
+        "韓国は同盟の負担を担う。",
+        "同盟国としての日本。",
+        "韓国の防衛費。",
+        "The allies expect a model of burden sharing.",
+    )
+    assert hit_texts("同盟 韓国") == {"韓国は同盟の負担を担う。"}
+    assert hit_texts("韓国 同盟") == {"韓国は同盟の負担を担う。"}
+    assert hit_texts("model allies") == {"The allies expect a model of burden sharing."}
+    for query in ("同盟 韓国", "model allies", "同盟 日本"):
+        assert sorted(hit_entries(query)) == scan(query)
+
+
+def test_a_quoted_phrase_keeps_its_words_together(db: None) -> None:
+    make_entries("Model allies spend more.", "The allies expect a model.")
+    assert hit_texts('"model allies"') == {"Model allies spend more."}
+    assert hit_texts("“model allies”") == {"Model allies spend more."}
+    assert len(hit_texts("model allies")) == 2
+    assert hit_texts('"model allies" spend') == {"Model allies spend more."}
+    assert hit_texts('"model allies') == hit_texts("model allies")  # an unclosed quote is ignored
+
+
+def test_the_snippet_marks_every_word(db: None) -> None:
+    make_entries("韓国は同盟の負担を担う。")
+    snippet = search("同盟 韓国")[0].snippet
+    assert snippet == "<mark>韓国</mark>は<mark>同盟</mark>の負担を担う。"
+    overlapping = search("同盟 盟の")[0].snippet
+    assert "<mark>同盟の</mark>" in overlapping
