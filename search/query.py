@@ -106,9 +106,9 @@ def search(
     with connection.cursor() as cursor:
         cursor.execute(sql, arguments)
         ranked = cursor.fetchall()
-    entries = SearchEntry.objects.select_related("document", "source", "source_page").in_bulk(
-        [row[0] for row in ranked]
-    )
+    entries = SearchEntry.objects.select_related(
+        "document", "source", "source_page", "note"
+    ).in_bulk([row[0] for row in ranked])
     hits = Hits(Hit(entries[pk], float(score), query) for pk, score, _ in ranked)
     hits.total = ranked[0][2] if ranked else 0
     hits.capped = bool(rank_among and hits.total >= rank_among)

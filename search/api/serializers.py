@@ -19,6 +19,12 @@ class PassageHitSerializer(serializers.Serializer):
     source_page = serializers.CharField(
         source="entry.source_page.label", default=None, allow_null=True
     )
+    note = serializers.IntegerField(
+        source="entry.note.number",
+        default=None,
+        allow_null=True,
+        help_text="The number of the note, for a hit in a note.",
+    )
     language = serializers.CharField(source="entry.language")
     text = serializers.CharField(source="entry.text")
     snippet = serializers.CharField(help_text="HTML-escaped text around the hits, hits in <mark>.")

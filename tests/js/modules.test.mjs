@@ -41,3 +41,13 @@ test("what annotate.js imports exists under the static directories it is served 
     assert.ok(existsSync(file), `${specifier} is not ${file}`);
   }
 });
+
+describe("the search highlight (static/reader/hits.js)", () => {
+  test("reads a query as the server does: words, quoted phrases, folded, once each", async () => {
+    const { queryWords } = await import(pathToFileURL(join(ROOT, "static/reader/hits.js")));
+    assert.deepEqual(queryWords('"model  allies" 同盟 ＭＯＤＥＬ 同盟'), ["model allies", "同盟", "model"]);
+    assert.deepEqual(queryWords("“日米 同盟”　韓国"), ["日米 同盟", "韓国"]);
+    assert.deepEqual(queryWords('"unclosed phrase'), ["unclosed", "phrase"]);
+    assert.deepEqual(queryWords("、 同盟"), ["同盟"]);
+  });
+});

@@ -353,3 +353,39 @@ def test_the_snippet_marks_every_word(db: None) -> None:
     assert snippet == "<mark>韓国</mark>は<mark>同盟</mark>の負担を担う。"
     overlapping = search("同盟 盟の")[0].snippet
     assert "<mark>同盟の</mark>" in overlapping
+
+
+def test_a_hit_in_a_note_says_which_note(client: Client, seed_document: Document) -> None:
+    page = client.get("/search/", {"q": "Strategy"}).text
+    assert "Note 3 ·" in page
+    data = client.get("/api/passages/", {"q": "Strategy", "kind": "note"}).json()
+    assert {hit["note"] for hit in data["results"]} >= {3}
+    blocks = client.get("/api/passages/", {"q": "同盟", "kind": "block"}).json()["results"]
+    assert blocks and all(hit["note"] is None for hit in blocks)
+
+
+def test_a_result_links_to_its_place_asking_for_the_words_to_be_highlighted(
+    client: Client, seed_document: Document
+) -> None:
+    page = client.get("/search/", {"q": "同盟 韓国"}).text
+    assert (
+        'href="/documents/npi-commentary-80/?highlight=%E5%90%8C%E7%9B%9F+%E9%9F%93%E5%9B%BD#p'
+        in page
+    )
+
+
+def test_no_hit_says_so_and_suggests_the_words_that_find_something(
+    client: Client, seed_document: Document
+) -> None:
+    page = client.get("/search/", {"q": "同盟 存在しない語"}).text
+    assert "No passage contains “同盟 存在しない語”." in page and "Try fewer words:" in page
+    assert '<a href="?q=%E5%90%8C%E7%9B%9F">同盟</a> (13 passages)' in page
+    english = client.get("/search/", {"q": "nonexistentword"}).text
+    assert "No passage contains “nonexistentword”." in english
+    assert "Check the spelling, or try another word" in english
+
+
+def test_no_hit_is_said_in_japanese_too(client: Client, seed_document: Document) -> None:
+    page = client.get("/search/", {"q": "同盟 存在しない語"}, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert "「同盟 存在しない語」を含む箇所はありません。" in page
+    assert "語を減らしてみてください" in page and "（13件）" in page
