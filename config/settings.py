@@ -169,8 +169,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # and each app's static/
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (the sources' files): on disk under MEDIA_ROOT, or in an S3-compatible store
+# through django-storages when AWS_STORAGE_BUCKET_NAME is set (pip install ".[s3]"; the
+# AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, … of django-storages apply).
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "media/"  # never served as such: /sources/<slug>/file/ checks who may read
+AWS_STORAGE_BUCKET_NAME = os.getenv("AWS_STORAGE_BUCKET_NAME", "")
+# The largest source file that can be attached from the browser.
+SOURCE_FILE_MAX_BYTES = envint("SOURCE_FILE_MAX_MB", "50") * 2**20
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if envbool("STATIC_MANIFEST", "0" if DEBUG else "1")

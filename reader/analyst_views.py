@@ -1,20 +1,36 @@
-"""Pages where analysts change things: aligning a translated passage with the original text of
-its source page. Plain forms posted with a CSRF token, so they work without JavaScript; the
-source page view shows them to members of the analysts group."""
+"""Pages where analysts change things: attaching a source's file, aligning a translated passage
+with the original text of its source page. Plain forms posted with a CSRF token, so they work
+without JavaScript; the source page view shows them to members of the analysts group."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annotations.models import is_analyst
 
 from .alignment import AlignmentError, add_original, align
-from .models import SourcePage, SourcePassage
-from .views import source_page_context
+from .importers.source import SourceFileError, import_source, read_source_file
+from .models import Source, SourcePage, SourcePassage
+from .pages import label_runs
+from .views import may_attach, source_page_context
 
 
 @require_POST
@@ -46,3 +62,102 @@ def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
                 passage.align_error, passage.align_values = error, request.POST
         return render(request, "reader/source_page.html", context, status=400)
     return HttpResponseRedirect(f"{page.get_absolute_url()}#passage-{pk}")
+
+
+def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """Attach a source's file (PDF, HTML or text) from the browser: the same import as
+    `manage.py import_source`, atomic, with its refusals shown in the form. A PDF without page
+    labels is first shown, its first pages with the labels they will get, so that the analyst can
+    say where printed page 1 starts before confirming; the file waits in the storage meanwhile
+    (`staged`, signed so that no one names another file)."""
+    source = get_object_or_404(Source, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_attach(request.user):
+        raise PermissionDenied("Only analysts and staff may attach a source's file.")
+    context: dict[str, Any] = {"source": source, "limit": settings.SOURCE_FILE_MAX_BYTES}
+    if request.method != "POST":
+        return render(request, "reader/source_attach.html", context)
+    label = request.POST.get("first_page_label", "").strip() or None
+    context["first_page_label"] = label or ""
+    try:
+        with _received(request) as (path, name, staged):
+            context["file_name"] = name
+            read = read_source_file(path, first_page_label=label)
+            if read.kind == "pdf" and read.labels_from != "the PDF's page labels":
+                if not request.POST.get("confirm"):
+                    context.update(preview=read.pages[:PREVIEW_PAGES], pages=len(read.pages))
+                    context["staged"] = request.POST.get("staged") or _stage(path, name)
+                    return render(request, "reader/source_attach.html", context)
+            result = import_source(source, path, first_page_label=label, original_name=name)
+        if staged:
+            default_storage.delete(staged)
+    except SourceFileError as error:
+        context["error"] = str(error)
+        return render(request, "reader/source_attach.html", context, status=400)
+    messages.success(
+        request,
+        _("%(name)s attached: %(pages)d pages (%(labels)s).")
+        % {
+            "name": result.source.file_name,
+            "pages": len(result.file.pages),
+            "labels": label_runs([page.label for page in result.file.pages]),
+        },
+    )
+    return HttpResponseRedirect(source.get_absolute_url())
+
+
+PREVIEW_PAGES = 6
+STAGED = "sources/staged/"
+
+
+@contextmanager
+def _received(request: HttpRequest) -> Iterator[tuple[Path, str, str]]:
+    """The file of the form on disk for the importer, its name as given, and where it is staged
+    (for a file confirmed after its preview; else ""). The importer's messages name the file by
+    its name as given, not by the temporary path."""
+    signed = request.POST.get("staged", "")
+    upload = request.FILES.get("file")
+    staged = ""
+    if upload is not None:
+        name, size = upload.name or "file", upload.size or 0
+    elif signed:
+        try:
+            stored = signing.loads(signed, salt=STAGED, max_age=3600)
+            staged, name = stored["path"], stored["name"]
+            size = default_storage.size(staged)
+        except (signing.BadSignature, KeyError, TypeError, OSError) as error:
+            raise SourceFileError(
+                _("The file to confirm has expired or is unknown: choose it again.")
+            ) from error
+    else:
+        raise SourceFileError(_("Choose a file to attach (PDF, HTML or text)."))
+    if size > settings.SOURCE_FILE_MAX_BYTES:
+        raise SourceFileError(
+            _("%(name)s is %(size)s MB: files up to %(limit)s MB can be attached.")
+            % {
+                "name": name,
+                "size": f"{size / 2**20:.1f}",
+                "limit": f"{settings.SOURCE_FILE_MAX_BYTES / 2**20:.0f}",
+            }
+        )
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"upload{Path(name).suffix.lower()[:10]}"
+        with path.open("wb") as out:
+            if upload is not None:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            else:
+                with default_storage.open(staged, "rb") as handle:
+                    shutil.copyfileobj(handle, out)
+        try:
+            yield path, name, staged
+        except SourceFileError as error:
+            raise SourceFileError(str(error).replace(str(path), name)) from error
+
+
+def _stage(path: Path, name: str) -> str:
+    """Keep the file for its confirmation; the signed name the form carries."""
+    with path.open("rb") as file:
+        stored = default_storage.save(f"{STAGED}{uuid.uuid4().hex}{path.suffix}", File(file))
+    return signing.dumps({"path": stored, "name": name}, salt=STAGED)

@@ -36,6 +36,12 @@ class Source(models.Model):
     editor = models.CharField(_("editor"), max_length=200, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     reference = models.TextField(_("reference as first cited"), blank=True)
+    # The file its pages were imported from (reader.importers.source), kept through the storage
+    # API and served at /sources/<slug>/file/; named by its SHA-256, which is also its ETag.
+    file = models.FileField(_("file"), upload_to="sources/", max_length=300, blank=True)
+    file_name = models.CharField(_("file name as given"), max_length=255, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

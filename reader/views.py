@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -13,10 +14,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views import defaults
@@ -128,8 +137,14 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         "pages": src.pages.all(),
         "passages": src.passages.select_related("block__document", "original"),
         "citing": src.citations.claims(),
+        "can_attach": may_attach(request.user),
     }
     return render(request, "reader/source.html", context)
+
+
+def may_attach(user: Any) -> bool:
+    """Who may attach a source's file: analysts and staff."""
+    return bool(user.is_authenticated and (user.is_staff or is_analyst(user)))
 
 
 @readable
@@ -192,3 +207,67 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_error("Server error: it has been logged.", 500)
     return defaults.server_error(request)
+
+
+@readable
+def source_file(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The source's stored file, for whoever may read the source: its type, a strong ETag (its
+    SHA-256), and single byte ranges (206), so that a PDF viewer can fetch the pages it shows."""
+    src = get_object_or_404(Source, slug=slug)
+    if not src.file:
+        raise Http404("No file is stored for this source.")
+    etag = f'"{src.file_sha256}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    try:
+        size = src.file.size
+        handle = src.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The stored file is missing: attach it again.") from error
+    ranges = _byte_range(request.headers.get("Range", ""), size)
+    if request.headers.get("If-Range", etag) != etag:
+        ranges = None  # the client holds another version: send it all
+    if ranges == "unsatisfiable":
+        handle.close()
+        response: HttpResponseBase = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    elif isinstance(ranges, tuple):
+        first, last = ranges
+        handle.seek(first)
+        response = HttpResponse(handle.read(last - first + 1), status=206)
+        handle.close()
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    else:
+        response = FileResponse(handle)
+        response["Content-Length"] = str(size)
+    response["Content-Type"] = src.file_type or "application/octet-stream"
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    name = src.file_name or "file"
+    response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
+    # What the file itself says never runs here: a stored HTML page gets no scripts, no forms.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """The one range of a `Range: bytes=…` header, as (first, last) inclusive; "unsatisfiable";
+    or None to send the whole file (no header, several ranges, a header we do not read)."""
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or not spec or "," in spec:
+        return None
+    start, _, end = spec.strip().partition("-")
+    try:
+        if not start:  # the last `end` bytes
+            length = int(end)
+            if length <= 0:
+                return "unsatisfiable"
+            return max(0, size - length), size - 1
+        first = int(start)
+        last = int(end) if end else size - 1
+    except ValueError:
+        return None
+    if first >= size or last < first:
+        return "unsatisfiable"
+    return first, min(last, size - 1)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
@@ -16,6 +18,8 @@ django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHash
 # and none needs the short lifetime that lets other processes' changes show (the default without
 # Redis), which would make the tests of cached pages depend on how fast the machine is.
 django_settings.READER_STAMP_SECONDS = 3600
+# Files the tests attach go to a directory of their own, never into the checkout's media/.
+django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="reader-test-media-")
 
 
 @pytest.fixture(autouse=True)

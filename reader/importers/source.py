@@ -9,12 +9,15 @@ stored, and storing is one transaction: a refused file changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import html.parser
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from reader.models import Document, Source, SourcePage
@@ -97,8 +100,10 @@ def import_source(
     first_page_label: str | None = None,
     password: str | None = None,
     progress: Progress | None = None,
+    original_name: str | None = None,
 ) -> SourceImportResult:
-    """Read the file, then replace the source's pages in one transaction.
+    """Read the file, then replace the source's pages in one transaction, and keep the file
+    (`original_name`: the name it was uploaded under, shown to readers).
 
     Pages keep their rows (and so every link to them) by label: an existing label gets the new
     index and text. A page that citations or passages name but the file lacks is kept without
@@ -107,8 +112,52 @@ def import_source(
     read = read_source_file(
         path, first_page_label=first_page_label, password=password, progress=progress
     )
-    with transaction.atomic():
-        return _store_pages(source, read)
+    kept = keep_file(source, path, read.kind)
+    try:
+        with transaction.atomic():
+            result = _store_pages(source, read)
+            previous = result.source.file.name
+            result.source.file.name = kept
+            result.source.file_name = (original_name or path.name)[:255]
+            result.source.file_type = CONTENT_TYPES[read.kind]
+            result.source.file_sha256 = _name_hash(kept)
+            result.source.save(update_fields=["file", "file_name", "file_type", "file_sha256"])
+    except BaseException:
+        if kept != source.file.name:
+            default_storage.delete(kept)  # nothing refers to it
+        raise
+    if previous and previous != kept:
+        # The new file replaced it once the pages are committed; until then it stays.
+        transaction.on_commit(lambda: default_storage.delete(previous))
+    return result
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+}
+SUFFIXES = {"pdf": ".pdf", "html": ".html", "text": ".txt"}
+
+
+def keep_file(source: Source, path: Path, kind: str) -> str:
+    """Store the file through the storage API (settings.STORAGES["default"]) under a name made of
+    its SHA-256, once: the same file imported again is not stored twice. Returns its name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    name = f"sources/{source.pk}/{digest.hexdigest()}{SUFFIXES[kind]}"
+    if not default_storage.exists(name):
+        with path.open("rb") as file:
+            stored = default_storage.save(name, File(file))
+        if stored != name:  # the storage chose another name: a race with the same file
+            default_storage.delete(stored)
+    return name
+
+
+def _name_hash(name: str) -> str:
+    return Path(name).stem
 
 
 def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
