@@ -6,6 +6,7 @@ Offsets everywhere are Unicode code points over a block's plain text, note marke
 from __future__ import annotations
 
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Q
@@ -79,6 +80,18 @@ class Source(models.Model):
             return ""
         number = self.pdf_page_number(label, pages) if self.is_pdf and label else None
         return f"{self.url}#page={number}" if number else self.url
+
+    @property
+    def has_pdf_file(self) -> bool:
+        return bool(self.file) and self.file_type == "application/pdf"
+
+    def viewer_url(self, label: str, passage: int | None = None) -> str:
+        """The stored PDF in the in-app viewer at the page `label`, finding the passage there
+        (reader.views.source_viewer); "" without a stored PDF."""
+        if not self.has_pdf_file:
+            return ""
+        query = urlencode({"page": label, **({"passage": passage} if passage else {})})
+        return f"{reverse('reader:source_viewer', args=[self.slug])}?{query}"
 
     def page_view_url(self, label: str) -> str:
         """The reader's view of the page `label` of this source (of the source, when no label)."""

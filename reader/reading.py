@@ -112,7 +112,8 @@ def _cited_pages(notes: Iterable[Note]) -> dict[int, list[CitedPage]]:
                 citation,
                 shown,
                 citation.page_view_url(),
-                citation.source_url_at_page(indexes),
+                citation.source.viewer_url(citation.first_page, citation.passage_id)
+                or citation.source_url_at_page(indexes),
                 [] if _shows_original(shown) else _cited_labels(citation, indexes),
             )
         )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sources/<str:slug>/", views.source, name="source"),
     path("sources/<str:slug>/pages/<str:label>/", views.source_page, name="source_page"),
     path("sources/<str:slug>/file/", views.source_file, name="source_file"),
+    path("sources/<str:slug>/view/", views.source_viewer, name="source_viewer"),
     path("sources/<str:slug>/upload/", analyst_views.attach_source_file, name="attach_source_file"),
     path("passages/<int:pk>/original/", analyst_views.align_passage, name="align_passage"),
 ]

@@ -162,7 +162,7 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
     return {
         "source": src,
         "page": page,
-        "pdf_url": src.url_at_page(page.label),
+        "pdf_url": src.viewer_url(page.label) or src.url_at_page(page.label),
         "passages": src.passages.select_related("block__document", "original").on_page(page),
         "citing": src.citations.of_page(page).claims(),
         "can_align": bool(page.text) and is_analyst(request.user),
@@ -271,3 +271,33 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     if first >= size or last < first:
         return "unsatisfiable"
     return first, min(last, size - 1)
+
+
+@readable
+def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored PDF in the browser (pdf.js, static/reader/viewer.js), opened at the PDF page that
+    carries the printed page `?page=`, with the words of `?passage=` found on it: the passage
+    itself when it is in the source's language, else its aligned original."""
+    src = get_object_or_404(Source, slug=slug)
+    if not src.has_pdf_file:
+        raise Http404("No PDF file is stored for this source.")
+    indexes: dict[str, int | None] = dict(
+        src.pages.exclude(pdf_index=None).values_list("label", "pdf_index")
+    )
+    by_index = {index: label for label, index in indexes.items() if index is not None}
+    label = request.GET.get("page", "")
+    number = src.pdf_page_number(label, indexes) if label else 1
+    context: dict[str, Any] = {
+        "source": src,
+        "labels": [by_index.get(index, "") for index in range(max(by_index, default=-1) + 1)],
+        "number": number or 1,
+        "missing": label if label and number is None else "",
+        "find": "",
+    }
+    wanted = request.GET.get("passage", "")
+    passage = src.passages.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    if passage is not None:
+        original = passage if passage.language == src.language else passage.original
+        context["passage"] = passage
+        context["find"] = original.text if original else ""
+    return render(request, "reader/source_viewer.html", context)
