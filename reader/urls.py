@@ -12,6 +12,7 @@ urlpatterns = [
     path("language/<str:code>/", views.switch_language, name="language"),
     path("documents/<str:slug>/", views.document, name="document"),
     path("documents/<str:slug>/check/", views.document_check, name="document_check"),
+    path("documents/<str:slug>/claims/", views.claim_ledger, name="claim_ledger"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<str:slug>/", views.source, name="source"),
     path("sources/<str:slug>/pages/<str:label>/", views.source_page, name="source_page"),

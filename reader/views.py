@@ -3,6 +3,8 @@ logged-in users only; all are read-only (GET and HEAD)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -31,11 +33,13 @@ from django.utils.translation import get_language
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
+from annotations.api.exports import safe_cell
 from annotations.models import Annotation, is_analyst
 from config.api.errors import json_error
 
 from .caching import SOURCES, Stamp, document_scope, shared_by_anonymous
 from .checking import check_citations
+from .ledger import CSV_FIELDS, STATUSES, VERDICTS, filtered, ledger, ledger_rows
 from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
 from .reading import layout
@@ -301,3 +305,48 @@ def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
         context["passage"] = passage
         context["find"] = original.text if original else ""
     return render(request, "reader/source_viewer.html", context)
+
+
+@readable
+def claim_ledger(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every claim of the document with its evidence status and the judgements the viewer may
+    see (reader.ledger), filtered by status, verdict and source; `?format=csv` as a spreadsheet."""
+    doc = get_object_or_404(Document, slug=slug)
+    rows = ledger(doc, request.user)
+    shown = filtered(rows, request.GET)
+    if request.GET.get("format") == "csv":
+        data = ledger_rows(shown, request.build_absolute_uri)
+        response = HttpResponse(ledger_csv(data), content_type="text/csv; charset=utf-8")
+        name = f"{doc.slug}-claims.csv"
+        response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+        return response
+    counts = {status: sum(row.status == status for row in rows) for status in STATUSES}
+    context = {
+        "document": doc,
+        "rows": shown,
+        "total": len(rows),
+        "counts": [(status, STATUSES[status], counts[status]) for status in STATUSES],
+        "statuses": STATUSES.items(),
+        "verdicts": VERDICTS.items(),
+        "sources": sorted({s for row in rows for s in row.sources}, key=lambda s: s.title),
+        "chosen": {name: request.GET.get(name, "") for name in ("status", "verdict", "source")},
+        "csv_query": request.GET.urlencode(),
+    }
+    return render(request, "reader/claim_ledger.html", context)
+
+
+def ledger_csv(data: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for row in data:
+        cells = {
+            **row,
+            "sources": ";".join(row["sources"]),
+            "judgements": "; ".join(
+                f"{j['author']}: {j['judgement']}" + (f" ({j['reason']})" if j["reason"] else "")
+                for j in row["judgements"]
+            ),
+        }
+        writer.writerow([safe_cell(cells[name]) for name in CSV_FIELDS])
+    return out.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import bibliography, views
+from . import bibliography, ledger, views
 from .alignment import SourcePassageViewSet
 
 ROUTES = [
@@ -24,4 +24,5 @@ urlpatterns = [
         bibliography.DocumentBibliographyView.as_view(),
         name="document-bibliography",
     ),
+    path("documents/<str:slug>/claims/", ledger.ClaimLedgerView.as_view(), name="document-claims"),
 ]

@@ -1,0 +1,283 @@
+"""The claim ledger: for each claim of a document, in order, whether its evidence can be checked
+and holds, and what the analysts judged of it.
+
+A citation's evidence status:
+- `verified`: the source's pages are imported, the cited pages are among them, and the quoted
+  passage (if any) is on them, in the page's language or through its aligned original;
+- `needs_alignment`: the pages are there, but the quotation is a translation not yet aligned;
+- `defect`: a cited page outside the file, a quotation not on the cited pages (with where it is,
+  if anywhere), a short form or reference that resolves to nothing (reader.checking);
+- `unverifiable`: no file for the source yet, or no page cited; the reason says what to do.
+A claim takes the worst status of its note's citations. The judgements are the annotations on
+the claim that the viewer may see (annotations.models.AnnotationQuerySet.visible_to), and give a
+verdict: `agreed` (all the same), `disputed` (analysts differ), or `not_judged`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from annotations.models import Annotation
+
+from .checking import Kind, check_citations
+from .models import Citation, Claim, Document, Source, SourcePage, SourcePassage
+from .pages import label_runs, pages_of
+from .quotes import find_quotation
+
+VERIFIED, NEEDS_ALIGNMENT, DEFECT, UNVERIFIABLE = (
+    "verified",
+    "needs_alignment",
+    "defect",
+    "unverifiable",
+)
+STATUSES = {
+    VERIFIED: gettext_lazy("Verified"),
+    NEEDS_ALIGNMENT: gettext_lazy("Needs alignment"),
+    DEFECT: gettext_lazy("Defect"),
+    UNVERIFIABLE: gettext_lazy("Cannot be checked yet"),
+}
+# From the best to the worst: a claim takes the worst of its citations'.
+ORDER = [VERIFIED, NEEDS_ALIGNMENT, UNVERIFIABLE, DEFECT]
+AGREED, DISPUTED, NOT_JUDGED = "agreed", "disputed", "not_judged"
+VERDICTS = {
+    AGREED: gettext_lazy("Agreed"),
+    DISPUTED: gettext_lazy("Disputed among analysts"),
+    NOT_JUDGED: gettext_lazy("Not judged"),
+}
+
+
+@dataclass
+class Evidence:
+    citation: Citation | None
+    status: str
+    reason: str
+
+
+@dataclass
+class Judgement:
+    author: str
+    judgement: str
+    label: str
+    reason: str
+
+
+@dataclass
+class LedgerRow:
+    claim: Claim
+    evidence: list[Evidence]
+    judgements: list[Judgement] = field(default_factory=list)
+
+    @property
+    def note(self) -> int:
+        return self.claim.note.number
+
+    @property
+    def status(self) -> str:
+        return max((e.status for e in self.evidence), key=ORDER.index, default=UNVERIFIABLE)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(e.reason for e in self.evidence if e.status == self.status and e.reason)
+
+    @property
+    def sources(self) -> list[Source]:
+        seen: dict[int, Source] = {}
+        for evidence in self.evidence:
+            if evidence.citation is not None:
+                seen.setdefault(evidence.citation.source_id, evidence.citation.source)
+        return list(seen.values())
+
+    @property
+    def pages(self) -> str:
+        return ", ".join(
+            e.citation.pages_display for e in self.evidence if e.citation and e.citation.first_page
+        )
+
+    @property
+    def verdict(self) -> str:
+        latest = {j.author: j.judgement for j in self.judgements}  # each analyst's last word
+        verdicts = set(latest.values())
+        if not verdicts:
+            return NOT_JUDGED
+        return AGREED if len(verdicts) == 1 else DISPUTED
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICTS[self.verdict])
+
+
+def ledger(document: Document, viewer: Any) -> list[LedgerRow]:
+    """One row per claim of the document, in reading order."""
+    return _Ledger(document, viewer).rows()
+
+
+class _Ledger:
+    def __init__(self, document: Document, viewer: Any) -> None:
+        self.document = document
+        self.viewer = viewer
+        citations = Citation.objects.select_related("source", "passage__original", "passage")
+        self.claims = list(
+            document.claims.select_related("note", "block").prefetch_related(
+                Prefetch("note__citations", citations)
+            )
+        )
+        self.defects: dict[int, list[str]] = defaultdict(list)
+        for finding in check_citations(document).findings:
+            if finding.kind == Kind.UNRESOLVED_SHORT_FORM and finding.note:
+                self.defects[finding.note].append(finding.message)
+        sources = {c.source_id for claim in self.claims for c in claim.note.citations.all()}
+        self.pages: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for source_id, label, text in (
+            SourcePage.objects.filter(source__in=sources, pdf_index__isnull=False)
+            .order_by("pdf_index")
+            .values_list("source_id", "label", "text")
+        ):
+            self.pages[source_id].append((label, text))
+
+    def rows(self) -> list[LedgerRow]:
+        judgements = self._judgements()
+        return [
+            LedgerRow(claim, self._evidence(claim), judgements.get(claim.pk, []))
+            for claim in self.claims
+        ]
+
+    def _evidence(self, claim: Claim) -> list[Evidence]:
+        number = claim.note.number
+        if self.defects.get(number):
+            return [Evidence(None, DEFECT, message) for message in self.defects[number]]
+        citations = list(claim.note.citations.all())
+        if not citations:
+            return [Evidence(None, UNVERIFIABLE, _("the note cites no source"))]
+        return [self._citation(citation) for citation in citations]
+
+    def _citation(self, citation: Citation) -> Evidence:
+        source = citation.source
+        pages = self.pages.get(source.pk, [])
+        if not pages:
+            return Evidence(
+                citation,
+                UNVERIFIABLE,
+                _("no file yet: attach the file of “%(source)s”") % {"source": source.title},
+            )
+        if not citation.first_page:
+            return Evidence(citation, UNVERIFIABLE, _("no page cited"))
+        labels = [label for label, _ in pages]
+        missing = [label for label in citation.pages.labels() if label not in labels]
+        if missing:
+            return Evidence(
+                citation,
+                DEFECT,
+                _("%(pages)s of “%(source)s” not among its pages (%(labels)s)")
+                % {
+                    "pages": pages_of(missing),
+                    "source": source.title,
+                    "labels": label_runs(labels),
+                },
+            )
+        passage = citation.passage
+        if passage is None:
+            return Evidence(citation, VERIFIED, "")
+        original = passage if _same_language(passage, source) else passage.original
+        if original is None:
+            return Evidence(
+                citation,
+                NEEDS_ALIGNMENT,
+                _("the quotation is a translation: align it with the words of %(pages)s")
+                % {"pages": citation.pages_display},
+            )
+        within = citation.pages.within(labels)
+        cited = [pages[place] for place in within] if within else []
+        if cited and find_quotation(original.text, cited):
+            return Evidence(citation, VERIFIED, "")
+        found = find_quotation(original.text, pages)
+        where = (
+            _("found on %(pages)s") % {"pages": pages_of(found)}
+            if found
+            else _("found on no page of the source")
+        )
+        return Evidence(
+            citation,
+            DEFECT,
+            _("the quotation is not on %(pages)s; %(where)s")
+            % {"pages": citation.pages_display, "where": where},
+        )
+
+    def _judgements(self) -> dict[int, list[Judgement]]:
+        judged: dict[int, list[Judgement]] = defaultdict(list)
+        for annotation in (
+            Annotation.objects.visible_to(self.viewer)
+            .filter(document=self.document, claim__isnull=False)
+            .exclude(judgement="")
+            .select_related("author")
+            .order_by("created", "pk")
+        ):
+            judged[annotation.claim_id].append(  # type: ignore[index]
+                Judgement(
+                    annotation.author.get_username(),
+                    annotation.judgement,
+                    str(annotation.get_judgement_display()),
+                    annotation.judgement_reason,
+                )
+            )
+        return judged
+
+
+def _same_language(passage: SourcePassage, source: Source) -> bool:
+    return passage.language.split("-")[0].lower() == source.language.split("-")[0].lower()
+
+
+CSV_FIELDS = [
+    "note",
+    "claim",
+    "url",
+    "sources",
+    "pages",
+    "status",
+    "reason",
+    "verdict",
+    "judgements",
+]
+
+
+def ledger_rows(rows: list[LedgerRow], absolute: Any) -> list[dict[str, Any]]:
+    """The ledger as plain data (the API, the CSV); `absolute` makes a path a full URL."""
+    return [
+        {
+            "note": row.note,
+            "claim": row.claim.text,
+            "url": absolute(row.claim.get_absolute_url()),
+            "sources": [source.slug for source in row.sources],
+            "pages": row.pages,
+            "status": row.status,
+            "reason": row.reason,
+            "verdict": row.verdict,
+            "judgements": [
+                {"author": j.author, "judgement": j.judgement, "reason": j.reason}
+                for j in row.judgements
+            ],
+        }
+        for row in rows
+    ]
+
+
+def filtered(rows: list[LedgerRow], params: Any) -> list[LedgerRow]:
+    """The rows whose status, verdict and source are those asked (`status`, `verdict`,
+    `source`: a slug), each only when given."""
+    status, verdict, source = (params.get(name, "") for name in ("status", "verdict", "source"))
+    return [
+        row
+        for row in rows
+        if (not status or row.status == status)
+        and (not verdict or row.verdict == verdict)
+        and (not source or source in {s.slug for s in row.sources})
+    ]
