@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.models import Annotation
 from config.api.permissions import ReadPermission
 from reader.ledger import STATUSES, VERDICTS, filtered, ledger, ledger_rows
 from reader.models import Document
@@ -19,7 +20,7 @@ from reader.models import Document
 
 class JudgementSerializer(serializers.Serializer):
     author = serializers.CharField()
-    judgement = serializers.ChoiceField(choices=["supported", "disputed", "needs_checking"])
+    judgement = serializers.ChoiceField(choices=Annotation.Judgement.choices)
     reason = serializers.CharField(allow_blank=True)
 
 

@@ -67,7 +67,8 @@ export function hitRanges(root, query) {
 function highlightHits() {
   const query = new URLSearchParams(window.location.search).get("highlight");
   const anchor = decodeURIComponent(window.location.hash.slice(1));
-  const target = anchor && document.getElementById(anchor);
+  // The passage the result links to, or (a source page) the page's text.
+  const target = anchor ? document.getElementById(anchor) : document.querySelector(".page-text");
   if (!query || !target || !window.CSS?.highlights || typeof Highlight === "undefined") return;
   const ranges = hitRanges(target, query);
   if (ranges.length) CSS.highlights.set("search-hit", new Highlight(...ranges));

@@ -194,8 +194,8 @@ def test_the_search_box_finds_a_two_character_word_and_jumps_to_its_place(
     expect(results).to_have_count(6)
     expect(results.first.locator("mark").first).to_have_text("韓国")
     results.first.get_by_role("link").click()
-    page.wait_for_url(f"{live_server.url}{READER}#*")
-    assert page.url.startswith(live_server.url + READER + "#")
+    page.wait_for_url(f"{live_server.url}{READER}?highlight=*#*")
+    assert page.url.startswith(live_server.url + READER + "?highlight=")
     anchor = page.url.rsplit("#", 1)[1]
     expect(page.locator(f"#{anchor}")).to_contain_text("韓国")
     expect(page.locator(f"#{anchor}")).to_be_in_viewport()
