@@ -1,10 +1,11 @@
 """Who may do what with annotations through the API: anyone reads what is visible to them (the
 queryset sees to that); only members of the analysts group create and reply; only the author
-edits or deletes."""
+edits or deletes, and nobody changes a note deleted by its author (a tombstone)."""
 
 from __future__ import annotations
 
 from rest_framework import permissions
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -20,4 +21,11 @@ class AnnotationPermission(permissions.BasePermission):
         return is_analyst(request.user)
 
     def has_object_permission(self, request: Request, view: APIView, obj: Annotation) -> bool:
-        return request.method in permissions.SAFE_METHODS or obj.editable_by(request.user)
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if obj.deleted:
+            raise PermissionDenied(
+                "This note was deleted by its author and is kept for the replies to it: "
+                "it cannot be changed. It goes when its last reply is deleted."
+            )
+        return obj.editable_by(request.user)

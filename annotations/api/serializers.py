@@ -146,6 +146,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "id", "document", "target", "body", "body_html", "tags", "visibility", "motivation",
             "parent", "replies", "claim", "judgement", "judgement_reason", "author", "created",
             "updated", "state", "created_revision", "anchor_revision", "can_edit", "url",
+            "deleted",
         ]  # fmt: skip
 
     def get_tags(self, annotation: Annotation) -> list[str]:
@@ -155,6 +156,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
     def get_target(self, annotation: Annotation) -> dict[str, Any] | None:
         if annotation.parent_id is not None:
             return None
+        position = {
+            "type": "TextPositionSelector",
+            "start": annotation.start,
+            "end": annotation.end,
+        }
+        if annotation.deleted:
+            return {"selector": [position]}  # the place of the thread, not the author's words
         return {
             "selector": [
                 {
@@ -163,7 +171,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
                     "prefix": annotation.prefix,
                     "suffix": annotation.suffix,
                 },
-                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+                position,
             ]
         }
 

@@ -115,6 +115,11 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
+    def perform_destroy(self, instance: Annotation) -> None:
+        """A note others have replied to is kept as a tombstone, "deleted by its author"."""
+        with transaction.atomic():
+            instance.delete_by_author()
+
     @extend_schema(
         parameters=[
             OpenApiParameter("document", str, required=True, description="A document's slug."),
