@@ -25,13 +25,16 @@ from reader.models import Source, SourcePassage
 from .serializers import SourcePassageSerializer
 
 
-class AlignPermission(permissions.BasePermission):
+class AlignPermission(ReadPermission):
     message = "Only members of the analysts group may add or align passages."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return ReadPermission().has_permission(request, view)
+            return super().has_permission(request, view)
         return is_analyst(request.user)
+
+    def allows_anonymous(self, method: str) -> bool:
+        return method in permissions.SAFE_METHODS and super().allows_anonymous(method)
 
 
 class PassageSerializer(SourcePassageSerializer):
