@@ -170,8 +170,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     ],
     "DEFAULT_PARSER_CLASSES": [
         "config.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.api.parsers.FormParser",
+        "config.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "config.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

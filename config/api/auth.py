@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.views import APIView
 
 from .throttles import ClientAddressThrottle
 
@@ -12,3 +13,4 @@ class TokenView(ObtainAuthToken):
     Throttled per client address (DRF leaves this view unthrottled)."""
 
     throttle_classes = [ClientAddressThrottle]
+    parser_classes = APIView.parser_classes  # the API's, which refuse NUL characters

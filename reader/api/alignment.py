@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.models import is_analyst
+from config.api.fields import StrictCharField, StrictIntegerField
 from config.api.permissions import ReadPermission
 from reader.alignment import MAX_TEXT, AlignmentError, add_original, align
 from reader.models import Source, SourcePassage
@@ -65,14 +66,14 @@ class PassageSerializer(SourcePassageSerializer):
 
 
 class OriginalInputSerializer(serializers.Serializer):
-    translation = serializers.IntegerField(help_text="The id of the translated passage.")
-    text = serializers.CharField(
+    translation = StrictIntegerField(help_text="The id of the translated passage.")
+    text = StrictCharField(
         max_length=MAX_TEXT, help_text="The original words, as printed on the page."
     )
-    first_page = serializers.CharField(
+    first_page = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text="Default: the translation's."
     )
-    last_page = serializers.CharField(
+    last_page = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text="Default: the first page."
     )
 
@@ -81,7 +82,7 @@ class OriginalInputSerializer(serializers.Serializer):
 
 
 class AlignmentInputSerializer(serializers.Serializer):
-    original = serializers.IntegerField(
+    original = StrictIntegerField(
         allow_null=True, help_text="The id of an original passage of the same source; null undoes."
     )
 
