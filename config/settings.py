@@ -194,6 +194,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body says itself what it requires (the alignment's `original`), as the views do.
+    "COMPONENT_SPLIT_PATCH": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.refuse_nul_in_strings",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "reader.models.Source.Kind",
         "BlockKindEnum": "reader.models.Block.Kind",
