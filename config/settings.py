@@ -173,6 +173,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "config.api.parsers.FormParser",
         "config.api.parsers.MultiPartParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ContentNegotiation",
     "EXCEPTION_HANDLER": "config.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -177,6 +177,7 @@ def test_an_empty_choice_or_number_is_a_400_but_an_empty_text_means_no_filter(
         data = get_json(client, path, status=400, **{name: ""})
         assert data["field"] == name and "leave the parameter out" in data["detail"]
     assert len(get_json(client, "/api/notes/", document="", language="")["results"]) == 10
+    assert get_json(client, "/api/annotations/", status=400, format="")["field"] == "format"
 
 
 def test_options_answers_in_json_whatever_the_format_asked_for(
