@@ -103,6 +103,11 @@ class Annotation(models.Model):
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ANCHORED)
+    deleted = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=_("Deleted by its author and kept, without its words, for the replies to it."),
+    )
     created_revision = models.PositiveIntegerField()
     anchor_revision = models.PositiveIntegerField()
     created = models.DateTimeField(auto_now_add=True)
@@ -141,12 +146,7 @@ class Annotation(models.Model):
         """Narrow the replies under this note (replies to replies too) that more people see than
         the note now to the note's visibility: a reply reaches no further than its parent."""
         narrower = [v for v in REACH if not self.reaches_further(v, self.visibility)]
-        narrowed, parents = 0, [self.pk]
-        while parents:
-            replies = Annotation.objects.filter(parent__in=parents)
-            narrowed += replies.exclude(visibility__in=narrower).update(visibility=self.visibility)
-            parents = list(replies.values_list("pk", flat=True))
-        return narrowed
+        return self.thread().exclude(visibility__in=narrower).update(visibility=self.visibility)
 
     @classmethod
     def reaches_further(cls, visibility: str, than: str) -> bool:
@@ -154,7 +154,42 @@ class Annotation(models.Model):
         return REACH[visibility] > REACH[than]
 
     def editable_by(self, user: Any) -> bool:
-        return user.is_authenticated and self.author_id == user.pk
+        return user.is_authenticated and self.author_id == user.pk and not self.deleted
+
+    def delete_by_author(self) -> None:
+        """Delete the note as its author asks. Others' words are never deleted with it: a note
+        with replies by others (at any depth) becomes a tombstone that keeps the thread; any other
+        note goes with its replies (its author's own). A tombstone left without replies goes too."""
+        if self.thread().exclude(author_id=self.author_id).filter(deleted=False).exists():
+            self.make_tombstone()
+        else:
+            self._delete_from_thread()
+
+    def thread(self) -> AnnotationQuerySet:
+        """Every reply under this note: replies, replies to them, and so on."""
+        found: list[int] = []
+        parents = [self.pk]
+        while parents:
+            parents = list(
+                Annotation.objects.filter(parent__in=parents).values_list("pk", flat=True)
+            )
+            found += parents
+        return Annotation.objects.filter(pk__in=found)
+
+    def make_tombstone(self) -> None:
+        """Keep the note as a place in its thread, without its author's words: no body, quote,
+        tags or judgement; the author, visibility and place of the words stay."""
+        self.deleted = True
+        self.body = self.judgement = self.judgement_reason = ""
+        self.exact = self.prefix = self.suffix = ""
+        self.save()
+        self.tags.clear()
+
+    def _delete_from_thread(self) -> None:
+        parent = self.parent
+        self.delete()
+        if parent is not None and parent.deleted and not parent.replies.exists():
+            parent._delete_from_thread()  # a tombstone is kept only for its replies
 
 
 # Who sees a note of each visibility, from the fewest people to the most.

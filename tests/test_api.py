@@ -160,6 +160,38 @@ def test_lists_page_with_a_cursor(client: Client, seed_document: Document) -> No
     assert [n["number"] for n in second["results"]] == [5, 6, 7, 8]
 
 
+def test_a_page_size_that_is_not_a_whole_number_of_one_or_more_is_a_400(
+    client: Client, seed_document: Document
+) -> None:
+    for wrong in ("0", "-3", "null", "", "1.5"):
+        data = get_json(client, "/api/notes/", status=400, page_size=wrong)
+        assert data["field"] == "page_size", wrong
+    assert len(get_json(client, "/api/notes/", page_size=99_999)["results"]) == 10  # cut to 200
+
+
+def test_an_empty_choice_or_number_is_a_400_but_an_empty_text_means_no_filter(
+    client: Client, seed_document: Document
+) -> None:
+    for path, name in [("/api/notes/", "number"), ("/api/citations/", "form"),
+                       ("/api/annotations/", "state"), ("/api/sources/", "kind")]:  # fmt: skip
+        data = get_json(client, path, status=400, **{name: ""})
+        assert data["field"] == name and "leave the parameter out" in data["detail"]
+    assert len(get_json(client, "/api/notes/", document="", language="")["results"]) == 10
+    assert get_json(client, "/api/annotations/", status=400, format="")["field"] == "format"
+
+
+def test_options_answers_in_json_whatever_the_format_asked_for(
+    client: Client, seed_document: Document
+) -> None:
+    for path in (
+        "/api/annotations/export/?format=csv",
+        "/api/documents/npi-commentary-80/bibliography/?format=bibtex",
+    ):
+        response = client.options(path)
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == "application/json" and response.json()["name"]
+
+
 def test_a_private_reader_refuses_anonymous_api_calls(
     client: Client, seed_document: Document, settings: Any
 ) -> None:
@@ -313,6 +345,21 @@ def test_a_nul_in_a_json_field_is_a_400_naming_the_field(
     assert data["field"] == "document" and "NUL" in data["detail"]
 
 
+def test_a_nul_in_a_form_field_is_a_400_naming_the_field(
+    client: Client, seed_document: Document, analyst: Any
+) -> None:
+    client.force_login(analyst)
+    form = client.post(
+        "/api/annotations/preview/", "body=a%00b", content_type="application/x-www-form-urlencoded"
+    )
+    multipart = client.post("/api/annotations/preview/", {"body": "a\x00b"})
+    token = client.post("/api/auth/token/", {"username": "alice\x00", "password": "x"})
+    for response in (form, multipart, token):
+        assert response.status_code == 400, response.content
+        assert "NUL" in response.json()["detail"]
+    assert (form.json()["field"], token.json()["field"]) == ("body", "username")
+
+
 def test_a_body_over_the_upload_limit_is_a_json_413(
     client: Client, seed_document: Document, analyst: Any, settings: Any
 ) -> None:
@@ -321,3 +368,17 @@ def test_a_body_over_the_upload_limit_is_a_json_413(
     body = {"document": seed_document.slug, "body": "x" * 20_000}
     data = send_json(client, "post", "/api/annotations/", body, 413)
     assert data["status"] == 413 and "10,000 bytes" in data["detail"]
+
+
+def test_a_json_body_takes_the_types_the_schema_gives_and_a_form_its_text(
+    client: Client, seed_document: Document, analyst: Any
+) -> None:
+    client.force_login(analyst)
+    for body, field in [({"body": 0}, "body"), ({"parent": "1", "body": "x"}, "parent")]:
+        path = "/api/annotations/preview/" if field == "body" else "/api/annotations/"
+        data = send_json(client, "post", path, body, 400)
+        assert data["field"] == field, data
+    form = client.post(
+        "/api/annotations/preview/", "body=0", content_type="application/x-www-form-urlencoded"
+    )
+    assert form.json() == {"body_html": "<p>0</p>"}

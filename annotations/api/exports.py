@@ -9,6 +9,7 @@ from typing import Any
 CSV_FIELDS = [
     "id", "document", "author", "created", "updated", "visibility", "motivation", "state",
     "start", "end", "exact", "body", "tags", "judgement", "judgement_reason", "claim", "parent",
+    "deleted",
 ]  # fmt: skip
 
 
@@ -17,13 +18,15 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     for row in rows:
-        selector = (row["target"] or {"selector": [{}, {}]})["selector"]
+        selectors = {s["type"]: s for s in (row["target"] or {"selector": []})["selector"]}
+        position = selectors.get("TextPositionSelector", {})
         values = {
             **row,
-            "start": selector[1].get("start", ""),
-            "end": selector[1].get("end", ""),
-            "exact": selector[0].get("exact", ""),
+            "start": position.get("start", ""),
+            "end": position.get("end", ""),
+            "exact": selectors.get("TextQuoteSelector", {}).get("exact", ""),
             "tags": ";".join(row["tags"]),
+            "deleted": "true" if row["deleted"] else "false",
         }
         # A cell starting with = + - @ would be a formula in a spreadsheet: quote it as text.
         writer.writerow([safe_cell(values.get(name)) for name in CSV_FIELDS])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import django_filters
 
+from config.api.filters import FilterSet
 from reader.api.filters import document_filter
 
 from ..models import Annotation
 
 
-class AnnotationFilter(django_filters.FilterSet):
+class AnnotationFilter(FilterSet):
     document = document_filter("document")
     tag = django_filters.CharFilter(field_name="tags__name", help_text="A tag's name.")
     author = django_filters.CharFilter(field_name="author__username", help_text="A user name.")

@@ -30,7 +30,7 @@ def as_web_annotation(data: dict[str, Any], request: Request | None) -> dict[str
         target = f"{base}{data['parent']}/"
     else:
         target = {"source": document_url, "selector": data["target"]["selector"]}
-    return {
+    annotation: dict[str, Any] = {
         "@context": CONTEXT,
         "id": f"{base}{data['id']}/",
         "type": "Annotation",
@@ -42,3 +42,6 @@ def as_web_annotation(data: dict[str, Any], request: Request | None) -> dict[str
         "target": target,
         "audience": data["visibility"],
     }
+    if data["deleted"]:  # a tombstone: ActivityStreams' term for when its words were deleted
+        annotation["as:deleted"] = data["updated"]
+    return annotation

@@ -6,7 +6,6 @@ from typing import Any
 
 from rest_framework import renderers
 
-from .exports import csv_text
 from .jsonld import CONTEXT, as_web_annotation
 
 
@@ -18,9 +17,6 @@ class WebAnnotationRenderer(renderers.JSONRenderer):
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
         request = (renderer_context or {}).get("request")
-        response = (renderer_context or {}).get("response")
-        if response is not None and response.status_code >= 400:
-            return super().render(data, accepted_media_type, renderer_context)
         if isinstance(data, dict) and "results" in data:
             data = {
                 "@context": CONTEXT,
@@ -46,6 +42,4 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        if isinstance(data, dict):  # an error
-            return csv_text([]).encode() if not data else str(data.get("detail", "")).encode()
-        return data.encode()
+        return data.encode()  # errors never come here: they are JSON (config.api.errors)

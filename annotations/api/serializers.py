@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from config.api.fields import AbsoluteURLField
+from config.api.fields import AbsoluteURLField, StrictCharField, StrictIntegerField
 from reader.models import Document
 
 from ..anchoring import TargetError, resolve_target
@@ -20,9 +20,9 @@ MAX_TAGS = 20
 MAX_SELECTORS = 10
 
 
-def body_field(**options: Any) -> serializers.CharField:
+def body_field(**options: Any) -> StrictCharField:
     """A note's Markdown body, as written (spaces kept), up to MAX_BODY characters."""
-    return serializers.CharField(
+    return StrictCharField(
         allow_blank=True,
         trim_whitespace=False,
         max_length=MAX_BODY,
@@ -31,17 +31,51 @@ def body_field(**options: Any) -> serializers.CharField:
     )
 
 
+def selector_schema(kind: str, required: list[str]) -> dict[str, Any]:
+    """One kind of selector, as SelectorSerializer takes it: what a kind needs is required, and
+    the fields of the other kind are checked as well when they are there."""
+    text = {"type": "string", "maxLength": 64}
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": [kind]},
+            "exact": {"type": "string", "minLength": 1, "maxLength": MAX_BODY},
+            "prefix": text,
+            "suffix": text,
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+        },
+        "required": ["type", *required],
+    }
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "oneOf": [
+                selector_schema("TextQuoteSelector", ["exact"]),
+                selector_schema("TextPositionSelector", ["start", "end"]),
+            ]
+        },
+        "minItems": 1,
+        "maxItems": MAX_SELECTORS,
+    }
+)
+class SelectorList(serializers.ListSerializer):
+    pass
+
+
 class SelectorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["TextQuoteSelector", "TextPositionSelector"])
-    exact = serializers.CharField(required=False, trim_whitespace=False, max_length=MAX_BODY)
-    prefix = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=64
-    )
-    suffix = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=64
-    )
-    start = serializers.IntegerField(required=False, min_value=0)
-    end = serializers.IntegerField(required=False, min_value=0)
+    exact = StrictCharField(required=False, trim_whitespace=False, max_length=MAX_BODY)
+    prefix = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=64)
+    suffix = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=64)
+    start = StrictIntegerField(required=False, min_value=0)
+    end = StrictIntegerField(required=False, min_value=0)
+
+    class Meta:
+        list_serializer_class = SelectorList
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         needed = ["exact"] if data["type"] == "TextQuoteSelector" else ["start", "end"]
@@ -68,17 +102,17 @@ class AnnotationInputSerializer(serializers.Serializer):
     target = TargetSerializer(required=False)
     body = body_field(required=False)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, max_length=MAX_TAGS
+        child=StrictCharField(max_length=50), required=False, max_length=MAX_TAGS
     )
     visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices, required=False)
     motivation = serializers.ChoiceField(choices=Annotation.Motivation.choices, required=False)
-    parent = serializers.IntegerField(  # type: ignore[assignment]  # named like Field.parent
+    parent = StrictIntegerField(  # type: ignore[assignment]  # named like Field.parent
         required=False, allow_null=True
     )
     judgement = serializers.ChoiceField(
         choices=Annotation.Judgement.choices, required=False, allow_blank=True
     )
-    judgement_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    judgement_reason = StrictCharField(required=False, allow_blank=True, max_length=500)
 
     def validate_parent(self, value: int | None) -> Annotation | None:
         if value is None:
@@ -146,6 +180,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "id", "document", "target", "body", "body_html", "tags", "visibility", "motivation",
             "parent", "replies", "claim", "judgement", "judgement_reason", "author", "created",
             "updated", "state", "created_revision", "anchor_revision", "can_edit", "url",
+            "deleted",
         ]  # fmt: skip
 
     def get_tags(self, annotation: Annotation) -> list[str]:
@@ -155,6 +190,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
     def get_target(self, annotation: Annotation) -> dict[str, Any] | None:
         if annotation.parent_id is not None:
             return None
+        position = {
+            "type": "TextPositionSelector",
+            "start": annotation.start,
+            "end": annotation.end,
+        }
+        if annotation.deleted:
+            return {"selector": [position]}  # the place of the thread, not the author's words
         return {
             "selector": [
                 {
@@ -163,7 +205,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
                     "prefix": annotation.prefix,
                     "suffix": annotation.suffix,
                 },
-                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+                position,
             ]
         }
 

@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.errors import JSONErrors
 from config.api.pagination import ById
 from reader.models import Document
 from reader.rendering import render_markdown
@@ -44,7 +45,7 @@ JSON_OR_LD = {
     list=extend_schema(responses=JSON_OR_LD["list"]),
     retrieve=extend_schema(responses=JSON_OR_LD["retrieve"]),
 )
-class AnnotationViewSet(viewsets.ModelViewSet):
+class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
     """Highlights and notes on documents, with replies and judgements of claims."""
 
     permission_classes = [AnnotationPermission]
@@ -115,9 +116,19 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
+    def perform_destroy(self, instance: Annotation) -> None:
+        """A note others have replied to is kept as a tombstone, "deleted by its author"."""
+        with transaction.atomic():
+            instance.delete_by_author()
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("document", str, required=True, description="A document's slug."),
+            OpenApiParameter(
+                "document",
+                {"type": "string", "minLength": 1},
+                required=True,
+                description="A document's slug.",
+            ),
             OpenApiParameter("format", str, enum=["jsonld", "csv"], description="Default jsonld."),
         ],
         responses={(200, "application/ld+json"): dict, (200, "text/csv"): str},

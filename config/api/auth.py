@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .throttles import ClientAddressThrottle
 
@@ -19,6 +20,7 @@ class TokenView(ObtainAuthToken):
     account and per address as on the login page (config.accounts)."""
 
     throttle_classes = [ClientAddressThrottle]
+    parser_classes = APIView.parser_classes  # the API's, which refuse NUL characters
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

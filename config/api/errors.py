@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import JsonResponse
+from rest_framework import renderers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -12,6 +13,26 @@ from rest_framework.views import exception_handler
 def json_error(detail: str, status: int, field: str | None = None) -> JsonResponse:
     """An error in the API's format, for the answers given outside DRF (404, 413, 500, …)."""
     return JsonResponse({"detail": detail, "field": field, "status": status}, status=status)
+
+
+class JSONErrors:
+    """Errors are JSON whatever format was asked for (CSV, BibTeX, JSON-LD), as everywhere in the
+    API, and so is what OPTIONS says of the view: a view with this mixin renders them with DRF's
+    JSON renderer."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        self._answer_in_json()
+        return response
+
+    def options(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        response = super().options(request, *args, **kwargs)  # type: ignore[misc]
+        self._answer_in_json()
+        return response
+
+    def _answer_in_json(self) -> None:
+        self.request.accepted_renderer = renderers.JSONRenderer()  # type: ignore[attr-defined]
+        self.request.accepted_media_type = "application/json"  # type: ignore[attr-defined]
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -26,3 +26,24 @@ class AbsoluteURLField(serializers.Field):
 
     def to_representation(self, value: Any) -> str:
         return absolute(self.context, value.get_absolute_url())
+
+
+class StrictJSONType:
+    """A field that, in a JSON body, takes only the JSON type the schema gives it: DRF would take
+    5 for "5" and "5" for 5. A form's values are all text, converted as DRF does."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data: Any) -> Any:
+        from_form = hasattr(getattr(self.root, "initial_data", None), "getlist")  # type: ignore[attr-defined]
+        if not from_form and (isinstance(data, bool) or not isinstance(data, self.json_types)):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(StrictJSONType, serializers.CharField):
+    json_types = (str,)
+
+
+class StrictIntegerField(StrictJSONType, serializers.IntegerField):
+    json_types = (int, float)  # 5.0 is a whole number in JSON; 5.5 is refused as DRF does

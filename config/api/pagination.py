@@ -19,6 +19,29 @@ class ById(CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
 
+    def get_page_size(self, request: Request) -> int:
+        """`page_size` as given (more than max_page_size is cut to it); not a whole number of 1
+        or more is a 400 (DRF would quietly take the default)."""
+        given = request.query_params.get("page_size")
+        if given is None:
+            return self.page_size
+        if not (given.isascii() and given.isdigit()) or int(given) < 1:
+            raise ValidationError(
+                {"page_size": [f"A whole number of 1 or more (at most {self.max_page_size})."]}
+            )
+        return min(int(given), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == "page_size":
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    f"Results per page (default {self.page_size}, at "
+                    f"most {self.max_page_size}: more is cut to {self.max_page_size})."
+                )
+        return parameters
+
     def decode_cursor(self, request: Request) -> Any:
         try:
             cursor = super().decode_cursor(request)

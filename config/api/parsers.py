@@ -1,5 +1,5 @@
 """Request body parsers: DRF's, with a clear 400 for JSON nested too deeply to parse and for a NUL
-character in any string of it."""
+character in any string of a body (JSON, a form or multipart), which no database column stores."""
 
 from __future__ import annotations
 
@@ -22,10 +22,40 @@ class JSONParser(parsers.JSONParser):
         except RecursionError as error:  # Python's json decoder recurses once per level
             raise ParseError("JSON parse error: the body is nested too deeply.") from error
         where = _nul_at(data)
-        if where is not None:  # no database text column stores one
+        if where is not None:
             field = where or "body"
             raise ValidationError({field: ["NUL characters are not allowed."]})
         return data
+
+
+class FormParser(parsers.FormParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_nul_in_form(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_nul_in_form(parsed.data)
+        return parsed
+
+
+def _refuse_nul_in_form(data: Any) -> None:
+    for name, values in data.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise ValidationError({name: ["NUL characters are not allowed."]})
 
 
 def _nul_at(data: Any, path: str = "") -> str | None:

@@ -15,3 +15,7 @@ class ReadPermission(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(settings.READER_PUBLIC or request.user.is_authenticated)
+
+    def allows_anonymous(self, method: str) -> bool:
+        """Whether a request of this method without an account may pass (what the schema says)."""
+        return bool(settings.READER_PUBLIC)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.models import is_analyst
+from config.api.fields import StrictCharField, StrictIntegerField
 from config.api.permissions import ReadPermission
 from reader.alignment import MAX_TEXT, AlignmentError, add_original, align
 from reader.models import Source, SourcePassage
@@ -25,13 +26,16 @@ from reader.models import Source, SourcePassage
 from .serializers import SourcePassageSerializer
 
 
-class AlignPermission(permissions.BasePermission):
+class AlignPermission(ReadPermission):
     message = "Only members of the analysts group may add or align passages."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return ReadPermission().has_permission(request, view)
+            return super().has_permission(request, view)
         return is_analyst(request.user)
+
+    def allows_anonymous(self, method: str) -> bool:
+        return method in permissions.SAFE_METHODS and super().allows_anonymous(method)
 
 
 class PassageSerializer(SourcePassageSerializer):
@@ -62,14 +66,14 @@ class PassageSerializer(SourcePassageSerializer):
 
 
 class OriginalInputSerializer(serializers.Serializer):
-    translation = serializers.IntegerField(help_text="The id of the translated passage.")
-    text = serializers.CharField(
+    translation = StrictIntegerField(help_text="The id of the translated passage.")
+    text = StrictCharField(
         max_length=MAX_TEXT, help_text="The original words, as printed on the page."
     )
-    first_page = serializers.CharField(
+    first_page = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text="Default: the translation's."
     )
-    last_page = serializers.CharField(
+    last_page = StrictCharField(
         required=False, allow_blank=True, max_length=20, help_text="Default: the first page."
     )
 
@@ -78,7 +82,7 @@ class OriginalInputSerializer(serializers.Serializer):
 
 
 class AlignmentInputSerializer(serializers.Serializer):
-    original = serializers.IntegerField(
+    original = StrictIntegerField(
         allow_null=True, help_text="The id of an original passage of the same source; null undoes."
     )
 

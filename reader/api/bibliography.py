@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.errors import JSONErrors
 from config.api.permissions import ReadPermission
 from reader.bibliography import bibtex, bibtex_entry, cited_sources, csl_item
 from reader.models import Document
@@ -43,16 +44,6 @@ class BibTeXRenderer(renderers.BaseRenderer):
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         return str(data).encode(self.charset)
-
-
-class JSONErrors:
-    """Errors are JSON whatever format was asked for, as everywhere in the API."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)  # type: ignore[misc]
-        self.request.accepted_renderer = renderers.JSONRenderer()  # type: ignore[attr-defined]
-        self.request.accepted_media_type = "application/json"  # type: ignore[attr-defined]
-        return response
 
 
 class CSLNameSerializer(serializers.Serializer):

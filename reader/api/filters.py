@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
+from config.api.filters import FilterSet
 from reader.models import Citation, Document, Source, SourcePage
 
 
@@ -32,7 +33,7 @@ def source_filter(field_name: str, **kwargs: object) -> django_filters.ModelChoi
     return by_slug(Source, field_name, **kwargs)
 
 
-class SourcePageFilterSet(django_filters.FilterSet):
+class SourcePageFilterSet(FilterSet):
     """`source_page` is a printed page label, of the source named by `source`."""
 
     source_page = django_filters.CharFilter(
@@ -53,13 +54,13 @@ class SourcePageFilterSet(django_filters.FilterSet):
         return page
 
 
-class DocumentFilter(django_filters.FilterSet):
+class DocumentFilter(FilterSet):
     class Meta:
         model = Document
         fields = ["language"]
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(FilterSet):
     document = document_filter("citations__note__document", distinct=True)
 
     class Meta:

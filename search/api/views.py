@@ -18,6 +18,7 @@ from reader.models import Document
 
 from ..models import SearchEntry
 from ..query import Filters, SearchQueryError, search
+from ..terms import MAX_QUERY_LENGTH
 from .filters import PassageFilter
 from .serializers import PassageHitSerializer
 
@@ -35,7 +36,13 @@ class PassageSearchView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="What to find."),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
+                required=True,
+                description="What to find: letters, digits or Japanese characters (a query of "
+                "punctuation alone is a 400).",
+            ),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=SearchEntry.Kind.values),
             OpenApiParameter("document", OpenApiTypes.STR, description="A document's slug."),
             OpenApiParameter("source", OpenApiTypes.STR, description="A source's slug."),

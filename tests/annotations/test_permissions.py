@@ -183,3 +183,16 @@ def test_a_user_outside_the_group_is_told_why(client: Client, seed_document: Doc
     response = client.post("/api/annotations/", {}, content_type="application/json")
     assert response.status_code == 403
     assert "Only members of the analysts group may annotate" in response.json()["detail"]
+
+
+def test_a_private_reader_shows_no_note_to_visitors_without_an_account(
+    seed_document: Document, analyst: User, settings: Any
+) -> None:
+    note = annotation_on(seed_document, analyst, 0, 4, visibility="public")
+    settings.READER_PUBLIC = False
+    visitor = Client()
+    for path in ("/api/annotations/", f"/api/annotations/{note.pk}/",
+                 f"/api/annotations/export/?document={seed_document.slug}"):  # fmt: skip
+        response = visitor.get(path)
+        assert response.status_code == 403, path
+    assert logged_in(analyst).get("/api/annotations/").json()["results"]

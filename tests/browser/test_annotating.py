@@ -329,6 +329,51 @@ def test_a_second_analyst_sees_an_analysts_note_and_replies_but_cannot_edit_it(
     assert Annotation.objects.get(parent=shared).author == second_analyst
 
 
+def test_deleting_a_note_others_replied_to_leaves_its_thread_deleted_by_its_author(
+    page: Page,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    second_analyst: User,
+) -> None:
+    note = annotate(logged_in(analyst), live_document, SENTENCE, body="Alice's *view*",
+                    visibility="public")  # fmt: skip
+    response = logged_in(second_analyst).post(
+        "/api/annotations/", {"parent": note.pk, "body": "Bob's **answer**"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    errors = watch(page)
+    log_in(page, live_server, analyst)
+
+    card(page, note).get_by_role("button", name="Delete").click()
+    confirm = page.get_by_role("dialog", name="Delete this annotation?")
+    confirm.get_by_role("button", name="Delete").click()
+    expect(confirm).to_be_hidden()
+
+    kept = card(page, note)
+    expect(kept).to_be_focused()
+    expect(kept.locator(":scope > .annotation-body")).to_have_text("Deleted by its author")
+    expect(kept.locator(".annotation-reply .annotation-body strong")).to_have_text("answer")
+    expect(kept.locator(".annotation-target")).to_have_count(0)
+    expect(kept.locator(":scope > .annotation-actions button")).to_have_text(["Reply"])
+    expect(page.locator("mark.annotation-highlight")).to_have_count(0)
+    # Beside its paragraph still, not among the notes whose words are gone.
+    expect(page.locator("#annotation-orphans")).to_be_hidden()
+    expect(page.locator(f".row > .annotations #annotation-{note.pk}")).to_be_visible()
+
+    # A visitor reads the thread too, in Japanese.
+    visitor = new_context(locale="ja-JP").new_page()
+    visitor.goto(live_server.url + READER)
+    wait_for_annotations(visitor)
+    expect(card(visitor, note).locator(":scope > .annotation-body")).to_have_text(
+        "作成者により削除されました"
+    )
+    expect(card(visitor, note).locator(".annotation-reply")).to_have_count(1)
+    assert errors == []
+
+
 def test_a_user_who_is_not_an_analyst_reads_public_notes_but_cannot_annotate(
     page: Page, live_server: LiveServer, live_document: Document, analyst: User, member: User
 ) -> None:

@@ -3,9 +3,9 @@
 // and the filter by tag, author and judgement that hides cards and dims highlights.
 
 import { loadAnnotations } from "./api.js";
-import { blockOf } from "./blocks.js";
+import { blockAt, blockOf } from "./blocks.js";
 import { clearHighlights, marksOf, paint } from "./highlights.js";
-import { MSG, config, exactOf, format, reader, repliesTo, roots } from "./state.js";
+import { MSG, config, exactOf, format, position, reader, repliesTo, roots } from "./state.js";
 
 const EXCERPT = 80; // code points of the quoted words shown on a card
 
@@ -41,6 +41,17 @@ function fillMeta(element, annotation) {
   if (actions && !actions.children.length) actions.remove();
 }
 
+// A note its author deleted, kept for the replies to it (a tombstone): it says so in place of
+// its words, and shows no quote (the API gives none).
+function markDeleted(element) {
+  element.classList.add("is-deleted");
+  element.querySelector(":scope > .annotation-target")?.remove();
+  const said = document.createElement("p");
+  said.className = "annotation-deleted";
+  said.textContent = MSG.deletedByAuthor;
+  element.querySelector(".annotation-body").replaceChildren(said);
+}
+
 function makeCard(annotation, painted) {
   const card = document.getElementById("annotation-card-template").content.firstElementChild;
   const element = card.cloneNode(true);
@@ -50,6 +61,7 @@ function makeCard(annotation, painted) {
   quote.textContent = excerpt(exactOf(annotation));
   if (painted) link.href = `#highlight-${annotation.id}`;
   else link.replaceWith(quote);
+  if (annotation.deleted) markDeleted(element);
   if (annotation.judgement) {
     const judgement = element.querySelector(".annotation-judgement");
     judgement.hidden = false;
@@ -72,6 +84,7 @@ function makeCard(annotation, painted) {
     const template = document.getElementById("annotation-reply-template").content;
     const item = template.firstElementChild.cloneNode(true);
     fillMeta(item, reply);
+    if (reply.deleted) markDeleted(item);
     replies.append(item);
   }
   replies.hidden = !replies.children.length;
@@ -101,13 +114,13 @@ export function render() {
   for (const annotation of roots()) {
     const painted = paint(annotation);
     const card = makeCard(annotation, painted);
-    if (painted) {
-      const first = document.getElementById(`highlight-${annotation.id}`);
-      const block = blockOf(first);
-      marginOf(block.root.closest(".row"), block.label).append(card);
-    } else {
-      orphanCards.append(card);
-    }
+    // A tombstone has no words to highlight: its thread stays beside the place they were.
+    const place = painted
+      ? document.getElementById(`highlight-${annotation.id}`)
+      : annotation.deleted && blockAt(position(annotation).start);
+    const block = place ? blockOf(place) : null;
+    if (block) marginOf(block.root.closest(".row"), block.label).append(card);
+    else orphanCards.append(card);
   }
   orphans.hidden = !orphanCards.children.length;
   fillFilterOptions();

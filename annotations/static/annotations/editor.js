@@ -202,7 +202,9 @@ async function confirmDeletion() {
     return;
   }
   await refresh();
+  // A note others replied to stays, "deleted by its author": the focus goes to it.
   confirmation.focusAfter = () =>
+    document.getElementById(`annotation-${annotation.id}`) ||
     (parent && document.getElementById(`annotation-${parent.id}`)) ||
     (start !== null && blockAt(start)) ||
     reader;

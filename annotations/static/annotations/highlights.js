@@ -39,7 +39,7 @@ function wrap(root, from, to, id) {
 // Highlight an anchored note; false when its words are not where the API says (then it is shown
 // with the orphans rather than on the wrong words).
 export function paint(annotation) {
-  if (annotation.state !== "anchored" || !annotation.target) return false;
+  if (annotation.state !== "anchored" || !annotation.target || annotation.deleted) return false;
   const { start, end } = position(annotation);
   if (sliceByPoints(state.text, start, end) !== exactOf(annotation)) return false;
   const marks = [];

@@ -42,8 +42,9 @@ export function position(annotation) {
   return { start: selector.start, end: selector.end };
 }
 
+// The quoted words; none for a note deleted by its author, whose target keeps only the place.
 export function exactOf(annotation) {
-  return annotation.target.selector.find((s) => s.type === "TextQuoteSelector").exact;
+  return annotation.target.selector.find((s) => s.type === "TextQuoteSelector")?.exact ?? "";
 }
 
 export function roots() {
