@@ -6,9 +6,15 @@ Works in both source formats: a note's text is Markdown either way (*italic* tit
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from .parsed import CommentaryFormatError, ParsedCitation, ParsedNote, SourceRef, normalise_title
+from .parsed import (
+    CommentaryFormatError,
+    ParsedCitation,
+    ParsedNote,
+    SourceRef,
+    has_cjk,
+    normalise_title,
+)
 
 URL_RE = re.compile(r"<(https?://[^>\s]+)>|(https?://[^\s<>）)」]+)")
 YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -132,7 +138,7 @@ def _full_reference(segment: str, title: str, document_author: str) -> SourceRef
         author=author,
         issued=issued_match.group(0) if issued_match else "",
         kind=kind,
-        language="ja" if _has_cjk(title) else "en",
+        language="ja" if has_cjk(title) else "en",
         url=url,
         container=container,
         editor=editor,
@@ -158,7 +164,7 @@ def _container(after: str) -> tuple[str, str, str]:
     if book:
         publisher = publisher_match.group(1) if publisher_match else ""
         return book.group("book"), (book.group("editor") or "").strip(), publisher
-    if not _has_cjk(rest):
+    if not has_cjk(rest):
         journal = re.search(r"\*([^*]+)\*", rest)
         return (journal.group(1).strip() if journal else ""), "", ""
     parts = [part.strip() for part in re.split(r"[、，]", rest) if part.strip()]
@@ -190,7 +196,3 @@ def _resolve_short_form(
 
 def _surname(name: str) -> str:
     return name.replace("　", " ").split()[0] if name.strip() else name
-
-
-def _has_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)

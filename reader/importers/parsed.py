@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -83,3 +84,7 @@ class ParsedDocument:
 
 def normalise_title(title: str) -> str:
     return "".join(ch for ch in title.casefold() if ch.isalnum())
+
+
+def has_cjk(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
