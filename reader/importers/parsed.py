@@ -65,6 +65,7 @@ class ParsedNote:
     text: str
     line: int
     citations: list[ParsedCitation] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # why a part of it could not be read
 
 
 @dataclass
