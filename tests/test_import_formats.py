@@ -14,7 +14,7 @@ from reader.importers.markdown import export_markdown
 from reader.importers.parsed import CommentaryFormatError
 from reader.models import Block, Citation, Claim, Document, Note, Source, SourcePassage
 
-from .helpers import SEED
+from .helpers import SEED, document_shape
 
 pytestmark = pytest.mark.django_db
 
@@ -46,39 +46,6 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
         "citations": list(Citation.objects.values_list("note__number", "source__title", "locator")),
         "sources": list(Source.objects.values_list("slug", "title")),
         "passages": list(SourcePassage.objects.values_list("first_page", "text")),
-    }
-
-
-def document_shape(document: Document) -> dict[str, object]:
-    return {
-        "meta": [
-            getattr(document, field)
-            for field in (
-                "title",
-                "series",
-                "number",
-                "author",
-                "affiliation",
-                "date",
-                "language",
-                "disclaimer",
-            )
-        ],
-        "blocks": list(document.blocks.values_list("anchor", "kind", "text")),
-        "notes": list(document.notes.values_list("number", "text")),
-        "claims": list(
-            document.claims.values_list("block__anchor", "note__number", "start", "end", "text")
-        ),
-        "citations": list(
-            Citation.objects.filter(note__document=document).values_list(
-                "note__number", "source__title", "form", "locator", "first_page", "last_page"
-            )
-        ),
-        "passages": list(
-            SourcePassage.objects.filter(block__document=document).values_list(
-                "block__anchor", "source__title", "first_page", "last_page", "provenance"
-            )
-        ),
     }
 
 

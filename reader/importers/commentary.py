@@ -25,10 +25,11 @@ from search.index import reindex_document, reindex_source
 
 from .markdown import looks_like_markdown, parse_markdown
 from .parsed import CommentaryFormatError, ParsedDocument, ParsedNote, SourceRef
+from .pdf import looks_like_pdf, parse_pdf
 from .structure import ClaimSpan
 from .text import parse_text
 
-FORMATS = ("text", "markdown")
+FORMATS = ("text", "markdown", "pdf")
 CITED_PAGES = 200  # a cited numeric range up to this wide gets a page view for each of its pages
 ANCHOR_PREFIX = {"paragraph": "p", "quote": "q", "heading": "h"}
 
@@ -41,28 +42,33 @@ class ImportResult:
     reanchored: ReanchorReport | None = None
 
 
-def read_commentary(path: Path) -> str:
+def read_commentary(path: Path) -> bytes:
     try:
-        content = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as error:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError) as error:
         raise CommentaryFormatError(f"{path}: no such file") from error
+    if not data.strip():
+        raise CommentaryFormatError(f"{path}: the file is empty")
+    return data
+
+
+def parse_commentary(data: bytes, fmt: str | None = None) -> tuple[ParsedDocument, list[ClaimSpan]]:
+    """Parse a commentary file's bytes: a PDF, or UTF-8 plain text or Markdown."""
+    if fmt not in (None, *FORMATS):
+        raise CommentaryFormatError(f"unknown format “{fmt}”: use text, markdown or pdf")
+    if fmt == "pdf" or (fmt is None and looks_like_pdf(data)):
+        return parse_pdf(data)
+    try:
+        content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CommentaryFormatError(
-            f"{path}: not UTF-8 text (byte {error.start} cannot be decoded); "
+            f"not UTF-8 text (byte {error.start} cannot be decoded); "
             "save the file as UTF-8 and try again"
         ) from error
     if not content.strip():
-        raise CommentaryFormatError(f"{path}: the file is empty")
-    return content
-
-
-def parse_commentary(
-    content: str, fmt: str | None = None
-) -> tuple[ParsedDocument, list[ClaimSpan]]:
+        raise CommentaryFormatError("the file is empty")
     if fmt is None:
         fmt = "markdown" if looks_like_markdown(content) else "text"
-    if fmt not in FORMATS:
-        raise CommentaryFormatError(f"unknown format “{fmt}”: use text or markdown")
     return parse_markdown(content) if fmt == "markdown" else parse_text(content)
 
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 
 
 class CommentaryFormatError(ValueError):
-    """A commentary file that cannot be imported; the message names the line and the fault."""
+    """A commentary file that cannot be imported; the message names the line (or, in a PDF, the
+    page) and the fault."""
 
-    def __init__(self, message: str, *, line: int | None = None) -> None:
-        self.line = line
-        super().__init__(f"line {line}: {message}" if line else message)
+    def __init__(self, message: str, *, line: int | None = None, page: int | None = None) -> None:
+        self.message, self.line, self.page = message, line, page
+        where = f"line {line}: " if line else f"page {page}: " if page else ""
+        super().__init__(where + message)
 
 
 @dataclass
