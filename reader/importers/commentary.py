@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -40,6 +42,10 @@ class ImportResult:
     created: bool
     revised: bool
     reanchored: ReanchorReport | None = None
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.document.import_summary
 
 
 def read_commentary(path: Path) -> bytes:
@@ -103,7 +109,14 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
 
     blocks = _store_blocks(document, parsed)
     notes = _store_notes(document, parsed)
-    sources = {ref.key: _store_source(ref) for note in parsed.notes for ref in _refs(note)}
+    sources: dict[str, Source] = {}
+    created_sources: set[str] = set()
+    for note in parsed.notes:
+        for ref in _refs(note):
+            if ref.key not in sources:
+                sources[ref.key], made = _store_source(ref)
+                if made:
+                    created_sources.add(ref.key)
     passages = _store_passages(document, parsed, blocks, sources)
     document.claims.all().delete()
     Citation.objects.filter(note__document=document).delete()
@@ -134,6 +147,8 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
         for citation in note.citations
     )
     _store_cited_pages(parsed, sources)
+    document.import_summary = import_summary(parsed, spans, sources, created_sources)
+    document.save(update_fields=["import_summary"])
     reindex_document(document)
     for source in sources.values():
         reindex_source(source)
@@ -185,12 +200,55 @@ def _store_notes(document: Document, parsed: ParsedDocument) -> dict[int, Note]:
     return {number: existing[number] for number in numbers}
 
 
-def _store_source(ref: SourceRef) -> Source:
+def import_summary(
+    parsed: ParsedDocument,
+    spans: list[ClaimSpan],
+    sources: dict[str, Source],
+    created: set[str],
+) -> dict[str, Any]:
+    """What an import found: counts, the sources it created or matched, where each short form
+    led, and the notes it could not read as citations."""
+    kinds = Counter(block.kind for block in parsed.blocks)
+    return {
+        "blocks": len(parsed.blocks),
+        "paragraphs": kinds["paragraph"],
+        "quotations": kinds["quote"],
+        "headings": kinds["heading"],
+        "notes": len(parsed.notes),
+        "claims": len(spans),
+        "citations": sum(len(note.citations) for note in parsed.notes),
+        "sources": [
+            {"slug": source.slug, "title": source.title, "created": key in created}
+            for key, source in sources.items()
+        ],
+        "short_forms": [
+            {
+                "note": note.number,
+                "source": sources[citation.source.key].slug,
+                "title": sources[citation.source.key].title,
+                "locator": citation.locator,
+            }
+            for note in parsed.notes
+            for citation in note.citations
+            if citation.form == "short"
+        ],
+        "to_review": [
+            {"note": note.number, "reason": reason}
+            for note in parsed.notes
+            for reason in note.review
+        ],
+    }
+
+
+def _store_source(ref: SourceRef) -> tuple[Source, bool]:
+    """The source a full reference describes: an existing one with its URL or title, or a new
+    one; and whether it is new."""
     source = None
     if ref.url:
         source = Source.objects.filter(url=ref.url).first()
     if source is None:
         source = Source.objects.filter(title=ref.title).first()
+    created = source is None
     if source is None:
         source = Source(slug=_source_slug(ref.title))
     for field in ("title", "author", "issued", "kind", "language", "url"):
@@ -198,7 +256,7 @@ def _store_source(ref: SourceRef) -> Source:
     for field in ("container", "editor", "publisher", "reference"):
         setattr(source, field, getattr(ref, field))
     source.save()
-    return source
+    return source, created
 
 
 def _source_slug(title: str) -> str:
