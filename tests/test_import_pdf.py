@@ -166,3 +166,28 @@ def test_a_pdf_it_cannot_read_is_refused_and_changes_nothing(
         call_command("import_commentary", str(path), stdout=io.StringIO())
     assert "Nothing was imported" in str(raised.value)
     assert not Document.objects.exists()
+
+
+def test_spaces_between_japanese_characters_are_closed_up_but_not_between_words(
+    font: tuple[Path, int],
+) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("jp", "", str(font[0]), collection_font_number=font[1])
+    pdf.add_page()
+    pdf.set_font("jp", size=10.5)
+    for text in ("国 家 防 衛 戦 略 を 公 表 し た。", "National Defense Strategy", "石田 智範"):
+        pdf.write(6, text)
+        pdf.ln(14)
+    pdf.set_char_spacing(3)  # justified: gaps between the characters, no space drawn
+    pdf.write(6, "模範的な同盟国")
+    text, _ = commentary_text(bytes(pdf.output()))
+    for expected in (
+        "国家防衛戦略を公表した。",
+        "National Defense Strategy",
+        "石田 智範",
+        "模範的な同盟国",
+    ):
+        assert expected in text
+    assert "国 家" not in text and "模 範" not in text
