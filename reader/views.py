@@ -25,6 +25,7 @@ from annotations.models import is_analyst
 from config.api.errors import json_error
 
 from .checking import check_citations
+from .editor_views import is_editor
 from .models import Document, Source, SourcePage
 from .reading import layout
 
@@ -163,7 +164,8 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
 def document_check(request: HttpRequest, slug: str) -> HttpResponse:
     """The citation integrity report of a document (what `manage.py check_citations` prints)."""
     doc = get_object_or_404(Document, slug=slug)
-    return render(request, "reader/document_check.html", {"report": check_citations(doc)})
+    context = {"report": check_citations(doc), "can_import": is_editor(request.user)}
+    return render(request, "reader/document_check.html", context)
 
 
 @require_safe
