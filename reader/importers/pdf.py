@@ -60,12 +60,11 @@ def parse_pdf(data: bytes) -> tuple[ParsedDocument, list[ClaimSpan]]:
 
 def commentary_text(data: bytes) -> tuple[str, list[int]]:
     """The commentary in the plain-text format, and the PDF page (from 1) of each of its lines."""
-    lines = [line for line in read_lines(data) if line.glyphs]
+    lines = _without_headers_and_footers([line for line in read_lines(data) if line.glyphs])
     if not lines:
         raise CommentaryFormatError(
             "the PDF has no text (a scan?): export it from the original document, or run OCR first"
         )
-    lines = _without_headers_and_footers(lines)
     body_size = _most_common_size(lines)
     body, notes = _split_notes(lines, body_size)
     layout = _Layout(body + notes)
