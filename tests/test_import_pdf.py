@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
 from pathlib import Path
 
@@ -22,25 +21,11 @@ from reader.models import Document, Source
 
 from .generated import large_commentary
 from .helpers import SEED, document_shape
-from .pdfs import encrypted, japanese_font, make_pdf, typeset_commentary
+from .pdfs import encrypted, make_pdf, typeset_commentary
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "npi-commentary-80"
-
-
-@pytest.fixture(scope="module")
-def font() -> tuple[Path, int]:
-    found = japanese_font()
-    if found is None:
-        message = (
-            "no Japanese font: install fonts-noto-cjk (apt-get install fonts-noto-cjk); "
-            "the PDF import tests cannot run without it"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def layouts_text() -> str:
@@ -84,12 +69,12 @@ def imported(path: Path) -> tuple[dict[str, object], list[tuple[object, ...]]]:
 @pytest.mark.parametrize("footnotes", [False, True], ids=["endnotes", "foot-of-page notes"])
 @pytest.mark.parametrize("name", ["seed", "layouts"])
 def test_the_pdf_imports_as_the_same_document_as_its_text(
-    tmp_path: Path, font: tuple[Path, int], name: str, footnotes: bool
+    tmp_path: Path, cjk_font: tuple[Path, int], name: str, footnotes: bool
 ) -> None:
     text_path = tmp_path / "commentary.txt"
     text_path.write_text(TEXTS[name](), encoding="utf-8")
     pdf_path = tmp_path / "commentary.pdf"
-    pdf_path.write_bytes(typeset(name, footnotes, font))
+    pdf_path.write_bytes(typeset(name, footnotes, cjk_font))
 
     from_text = imported(text_path)
     Document.objects.all().delete()
@@ -101,9 +86,9 @@ def test_the_pdf_imports_as_the_same_document_as_its_text(
     assert len(shape["notes"]) == (10 if name == "seed" else 20)  # type: ignore[arg-type]
 
 
-def test_the_seed_pdf_has_what_the_text_has_not(font: tuple[Path, int]) -> None:
+def test_the_seed_pdf_has_what_the_text_has_not(cjk_font: tuple[Path, int]) -> None:
     """What the importer had to undo: headers, page numbers, raised digits, breaks, spacing."""
-    data = typeset("seed", False, font)
+    data = typeset("seed", False, cjk_font)
     lines = read_lines(data)
     pages = {line.page for line in lines}
     assert len(pages) >= 3
@@ -130,18 +115,18 @@ def test_the_seed_pdf_has_what_the_text_has_not(font: tuple[Path, int]) -> None:
     assert "*National Defense Strategy*, p.20-21." in text
 
 
-def test_the_command_imports_a_pdf(tmp_path: Path, font: tuple[Path, int]) -> None:
+def test_the_command_imports_a_pdf(tmp_path: Path, cjk_font: tuple[Path, int]) -> None:
     path = tmp_path / "npi-commentary-80.pdf"
-    path.write_bytes(typeset("seed", False, font))
+    path.write_bytes(typeset("seed", False, cjk_font))
     out = io.StringIO()
     call_command("import_commentary", str(path), stdout=out)
     assert "npi-commentary-80: created — 10 blocks, 10 notes, 10 claims." in out.getvalue()
 
 
-def test_an_error_in_a_pdf_names_the_page(tmp_path: Path, font: tuple[Path, int]) -> None:
+def test_an_error_in_a_pdf_names_the_page(tmp_path: Path, cjk_font: tuple[Path, int]) -> None:
     text = SEED.read_text(encoding="utf-8").replace("¹⁰ 「李在明政権", "¹¹ 「李在明政権")
     path = tmp_path / "broken.pdf"
-    path.write_bytes(typeset_commentary(text, font))
+    path.write_bytes(typeset_commentary(text, cjk_font))
     with pytest.raises(CommentaryFormatError) as raised:
         import_commentary(path)
     # The marker stands in the paragraph that starts on page 2 of the PDF.
@@ -171,12 +156,12 @@ def test_a_pdf_it_cannot_read_is_refused_and_changes_nothing(
 
 
 def test_spaces_between_japanese_characters_are_closed_up_but_not_between_words(
-    font: tuple[Path, int],
+    cjk_font: tuple[Path, int],
 ) -> None:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.add_font("jp", "", str(font[0]), collection_font_number=font[1])
+    pdf.add_font("jp", "", str(cjk_font[0]), collection_font_number=cjk_font[1])
     pdf.add_page()
     pdf.set_font("jp", size=10.5)
     for text in ("国 家 防 衛 戦 略 を 公 表 し た。", "National Defense Strategy", "石田 智範"):
