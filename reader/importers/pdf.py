@@ -219,7 +219,6 @@ def read_lines(data: bytes) -> list[Line]:
     lines: list[Line] = []
     for number, page in enumerate(_pages(data), start=1):
         height = page.height
-        on_page: list[Line] = []
         glyphs = [
             Glyph(
                 text=" " if char.get_text().isspace() else char.get_text(),
@@ -233,9 +232,7 @@ def read_lines(data: bytes) -> list[Line]:
             for char in _characters(page)
             if char.get_text() and char.get_text() not in "\r\n"
         ]
-        for glyph in sorted(glyphs, key=lambda glyph: -glyph.size):
-            _place(glyph, on_page, number, height)
-        for line in sorted(on_page, key=lambda line: line.top):
+        for line in sorted(_place(glyphs, number, height), key=lambda line: line.top):
             line.glyphs.sort(key=lambda glyph: glyph.x0)
             _find_markers(line)
             while line.glyphs and line.glyphs[-1].text == " ":
@@ -246,22 +243,30 @@ def read_lines(data: bytes) -> list[Line]:
     return lines
 
 
-def _place(glyph: Glyph, lines: list[Line], page: int, height: float) -> None:
-    """Put a glyph on the line whose band it overlaps most, or start a line.
+def _place(glyphs: list[Glyph], page: int, height: float) -> list[Line]:
+    """Put each glyph on the line whose band it overlaps most, or start a line.
 
     Glyphs come largest first, so a line is there before the raised digits that mark it.
     """
-    best, overlap = None, 0.0
-    for line in lines:
-        shared = min(glyph.y1, line.bottom) - max(glyph.y0, line.top)
-        share = shared / max(min(glyph.y1 - glyph.y0, line.bottom - line.top), 0.1)
-        if share > overlap:
-            best, overlap = line, share
-    small = best is not None and glyph.size <= best.size * MARKER_SIZE
-    if best is None or overlap < (0.05 if small else 0.3):
-        best = Line(page, height)
-        lines.append(best)
-    best.glyphs.append(glyph)
+    lines: list[Line] = []
+    bands: list[list[float]] = []  # each line's top, bottom and size, from its full-size glyphs
+    for glyph in sorted(glyphs, key=lambda glyph: -glyph.size):
+        best, overlap = -1, 0.0
+        for index, (top, bottom, _) in enumerate(bands):
+            shared = min(glyph.y1, bottom) - max(glyph.y0, top)
+            share = shared / max(min(glyph.y1 - glyph.y0, bottom - top), 0.1)
+            if share > overlap:
+                best, overlap = index, share
+        small = best >= 0 and glyph.size <= bands[best][2] * MARKER_SIZE
+        if best < 0 or overlap < (0.05 if small else 0.3):
+            lines.append(Line(page, height))
+            bands.append([glyph.y0, glyph.y1, glyph.size])
+            best = len(lines) - 1
+        elif not small:
+            band = bands[best]
+            band[0], band[1] = min(band[0], glyph.y0), max(band[1], glyph.y1)
+        lines[best].glyphs.append(glyph)
+    return lines
 
 
 def _find_markers(line: Line) -> None:
