@@ -81,6 +81,14 @@ def test_a_prose_note_is_kept_without_a_citation_and_is_not_listed(tmp_path: Pat
     assert document.notes.count() == 3
 
 
+def test_a_term_in_quotes_with_a_page_is_not_refused_as_a_short_form(tmp_path: Path) -> None:
+    document = commentary(
+        tmp_path, "「模範的な同盟国」という表現は同文書の19頁にある。", language="ja"
+    )
+    assert not Source.objects.exists() and cited(document) == []
+    assert [note for note, _ in to_review(document)] == [1]
+
+
 def test_a_japanese_citation_inside_a_notes_prose_is_a_citation_of_that_work(
     tmp_path: Path,
 ) -> None:

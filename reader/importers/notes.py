@@ -115,14 +115,17 @@ def _read_segment(
     locator = LOCATOR_RE.search(segment)
     pages = _pages(locator)
     printed = locator.group(0) if locator else ""
-    title = _title(segment)
+    quoted = _title(segment)
+    # A term in quotation marks within a sentence is not a work's title.
+    prose = bool(quoted) and bool(PROSE_AFTER_TITLE_RE.match(_after_title(segment, quoted)))
+    title = "" if prose else quoted
     if _is_full_reference(segment):
         source = _full_reference(segment, title, document_author)
         return ParsedCitation(source, "full", printed, *pages)
     ibid = IBID_RE.match(segment)
     if ibid:
         return ParsedCitation(_ibid(note, ibid.group(1), previous), "short", printed, *pages)
-    if not title and (URL_RE.search(segment) or REFERENCE_YEAR_RE.search(segment)):
+    if not quoted and (URL_RE.search(segment) or REFERENCE_YEAR_RE.search(segment)):
         raise _Unreadable(f"“{_clip(segment)}” reads like a reference but names no title")
     if title or OP_CIT_RE.search(segment):
         resolved = _resolve_short_form(segment, title, earlier, document_author)
@@ -170,7 +173,7 @@ def _ibid(note: ParsedNote, word: str, previous: ParsedNote | None) -> SourceRef
 def _by_author(before: str, earlier: list[SourceRef], document_author: str) -> SourceRef | None:
     """“Doe, p. 4”: the one earlier work by that author."""
     author = _author(before, document_author)
-    if not author:
+    if len(author) < 2:
         return None
     works = {
         ref.key: ref for ref in earlier if author in ref.author or _surname(author) == ref.author
