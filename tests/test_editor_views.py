@@ -92,3 +92,10 @@ def test_a_new_revision_reanchors_annotations_and_shows_the_counts(db: None, ana
     assert Annotation.objects.count() == 2 and Document.objects.get().revision == 2
     check = client.get(f"/documents/{document.slug}/check/").content.decode()
     assert f'href="/documents/{document.slug}/import/"' in check
+
+
+def test_a_document_cannot_take_the_slug_of_the_upload_page(db: None) -> None:
+    response = upload(logged_in(editor()), NEW, "new.txt", seed_bytes())
+    assert response.status_code == 400
+    assert "the slug “new” would hide the page /documents/new/" in response.content.decode()
+    assert not Document.objects.exists()

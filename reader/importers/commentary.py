@@ -33,6 +33,7 @@ from .text import parse_text
 
 FORMATS = ("text", "markdown", "pdf")
 CITED_PAGES = 200  # a cited numeric range up to this wide gets a page view for each of its pages
+RESERVED_SLUGS = {"new"}  # /documents/new/ is the upload page
 ANCHOR_PREFIX = {"paragraph": "p", "quote": "q", "heading": "h"}
 
 
@@ -86,6 +87,10 @@ def import_commentary(
     slug = slug or parsed.slug or slugify(path.stem, allow_unicode=True)
     if not slug:
         raise CommentaryFormatError(f"{path}: cannot derive a slug from the file name; pass --slug")
+    if slug in RESERVED_SLUGS:
+        raise CommentaryFormatError(
+            f"the slug “{slug}” would hide the page /documents/{slug}/: choose another (--slug)"
+        )
     with transaction.atomic():
         return _store(parsed, spans, slug)
 
