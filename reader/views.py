@@ -102,7 +102,11 @@ def _render_document(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "reader/_document_body.html", {"document": doc, "rows": layout(doc)}
         )
         cache.set(f"{key}:body", body, settings.READER_CACHE_SECONDS)
-    context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
+    context = {
+        "document": doc,
+        "body": mark_safe(body),  # rendered from our escaped template
+        "can_import": is_editor(request.user),  # False for anonymous readers: no query
+    }
     return render(request, "reader/document.html", context)
 
 

@@ -90,8 +90,11 @@ def test_a_new_revision_reanchors_annotations_and_shows_the_counts(db: None, ana
     assert "Updated to revision 2" in page
     assert "Annotations: 1 in place, 0 moved, 1 orphaned." in page
     assert Annotation.objects.count() == 2 and Document.objects.get().revision == 2
-    check = client.get(f"/documents/{document.slug}/check/").content.decode()
-    assert f'href="/documents/{document.slug}/import/"' in check
+    link = f'href="/documents/{document.slug}/import/"'
+    assert link in client.get(f"/documents/{document.slug}/check/").content.decode()
+    assert link in client.get(document.get_absolute_url()).content.decode()
+    assert link not in Client().get(document.get_absolute_url()).content.decode()
+    assert link not in logged_in(analyst).get(document.get_absolute_url()).content.decode()
 
 
 def test_a_document_cannot_take_the_slug_of_the_upload_page(db: None) -> None:
