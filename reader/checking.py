@@ -5,9 +5,11 @@ resolves to nothing, so this re-checks the stored document for what later edits 
 deleted claim) can break: a claim whose note is empty or belongs to another document; a note that
 no claim closes; a note that reads as a citation but links to no source, a short form whose text
 no longer resolves (the importer's own rule, run again), or one that points to a source no earlier
-note cites. Then the sources: a page locator outside the pages of an imported source file, and a
-quotation in the source's own language that is not on the page it cites (with the page where it
-is, if any). Quotations in another language are translations: listed, not defects.
+note cites; a note the importer could not read as a citation (an ambiguous Ibid., a reference
+with no title) is listed to review. Then the sources: a page locator outside the pages of an
+imported source file, and a quotation in the source's own language that is not on the page it
+cites (with the page where it is, if any). Quotations in another language are translations:
+listed, not defects.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Kind(enum.StrEnum):
     UNRESOLVED_SHORT_FORM = "unresolved_short_form"
     PAGE_OUTSIDE_SOURCE = "page_outside_source"
     QUOTATION_NOT_ON_PAGE = "quotation_not_on_page"
+    TO_REVIEW = "to_review"
     TRANSLATION = "translation"
     NOT_CHECKED = "not_checked"
 
@@ -49,6 +52,7 @@ TITLES = {
     Kind.UNRESOLVED_SHORT_FORM: _("Short forms that resolve to nothing"),
     Kind.PAGE_OUTSIDE_SOURCE: _("Page locators outside the source’s pages"),
     Kind.QUOTATION_NOT_ON_PAGE: _("Quotations not found on the cited page"),
+    Kind.TO_REVIEW: _("Notes to review: read as no citation"),
     Kind.TRANSLATION: _("Translations, not compared with the page"),
     Kind.NOT_CHECKED: _("Not checked"),
 }
@@ -197,7 +201,9 @@ class _Check:
             url = self._url(f"note-{note.number}")
             if note.number in errors:
                 self._add(Kind.UNRESOLVED_SHORT_FORM, str(errors[note.number]), note.number, url)
-            elif reread.citations and not citations:
+            for reason in reread.review:
+                self._add(Kind.TO_REVIEW, f"note {note.number}: {reason}", note.number, url)
+            if reread.citations and not citations:
                 title = _short(reread.citations[0].source)
                 self._add(
                     Kind.UNRESOLVED_SHORT_FORM,
@@ -214,7 +220,9 @@ class _Check:
                         note.number,
                         url,
                     )
-                elif reread.citations and not _same_work(reread.citations[0].source, citation):
+                elif reread.citations and not any(
+                    _same_work(named.source, citation) for named in reread.citations
+                ):
                     self._add(
                         Kind.UNRESOLVED_SHORT_FORM,
                         f"note {note.number}: its text names “{_short(reread.citations[0].source)}”"

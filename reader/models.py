@@ -150,6 +150,8 @@ class Document(models.Model):
     disclaimer = models.TextField(_("disclaimer"), blank=True)
     revision = models.PositiveIntegerField(default=1)
     text_hash = models.CharField(max_length=64, blank=True)
+    # What the last import found (counts, sources created or matched, notes to review).
+    import_summary = models.JSONField(_("import summary"), default=dict, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()

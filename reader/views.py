@@ -39,6 +39,7 @@ from config.api.errors import json_error
 
 from .caching import SOURCES, Stamp, document_scope, shared_by_anonymous
 from .checking import check_citations
+from .editor_views import is_editor
 from .ledger import CSV_FIELDS, STATUSES, VERDICTS, filtered, ledger, ledger_rows
 from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
@@ -107,7 +108,11 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
             "reader/_document_body.html", {"document": doc, "rows": layout(doc)}
         )
         cache.set(key, body, settings.READER_CACHE_SECONDS)
-    context = {"document": doc, "body": mark_safe(body)}  # rendered from our escaped template
+    context = {
+        "document": doc,
+        "body": mark_safe(body),  # rendered from our escaped template
+        "can_import": is_editor(request.user),  # False for anonymous readers: no query
+    }
     return render(request, "reader/document.html", context)
 
 
@@ -177,7 +182,8 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
 def document_check(request: HttpRequest, slug: str) -> HttpResponse:
     """The citation integrity report of a document (what `manage.py check_citations` prints)."""
     doc = get_object_or_404(Document, slug=slug)
-    return render(request, "reader/document_check.html", {"report": check_citations(doc)})
+    context = {"report": check_citations(doc), "can_import": is_editor(request.user)}
+    return render(request, "reader/document_check.html", context)
 
 
 @require_safe

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -11,6 +13,7 @@ from reader.importers.commentary import import_commentary
 from reader.models import Document
 
 from .helpers import SEED, make_user
+from .pdfs import japanese_font
 
 # Hashing a password properly takes a third of a second; tests create many users.
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -56,3 +59,18 @@ def small_document(db: None) -> Document:
         position=1, anchor="p1", text="第2次トランプ政権の国家防衛戦略と韓国の同盟について。"
     )
     return document
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> tuple[Path, int]:
+    """Noto Sans CJK JP, for PDFs typeset in the tests; they skip without it, or fail under CI."""
+    found = japanese_font()
+    if found is None:
+        message = (
+            "no Japanese font: install fonts-noto-cjk (apt-get install fonts-noto-cjk); "
+            "the tests of PDF import cannot run without it"
+        )
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

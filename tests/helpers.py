@@ -18,7 +18,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from annotations.anchoring import anchor_at
 from annotations.models import ANALYSTS_GROUP, Annotation
-from reader.models import Document
+from reader.models import Citation, Document, SourcePassage
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed" / "npi-commentary-80.txt"
@@ -95,6 +95,41 @@ def annotation_on(
     annotation.place_at(anchor, document.revision)
     annotation.save()
     return annotation
+
+
+def document_shape(document: Document) -> dict[str, object]:
+    """What two imports of one commentary must agree on: metadata, blocks, notes, claims,
+    citations and quotations."""
+    return {
+        "meta": [
+            getattr(document, field)
+            for field in (
+                "title",
+                "series",
+                "number",
+                "author",
+                "affiliation",
+                "date",
+                "language",
+                "disclaimer",
+            )
+        ],
+        "blocks": list(document.blocks.values_list("anchor", "kind", "text")),
+        "notes": list(document.notes.values_list("number", "text")),
+        "claims": list(
+            document.claims.values_list("block__anchor", "note__number", "start", "end", "text")
+        ),
+        "citations": list(
+            Citation.objects.filter(note__document=document).values_list(
+                "note__number", "source__title", "form", "locator", "first_page", "last_page"
+            )
+        ),
+        "passages": list(
+            SourcePassage.objects.filter(block__document=document).values_list(
+                "block__anchor", "source__title", "first_page", "last_page", "provenance"
+            )
+        ),
+    }
 
 
 # --- in a browser -------------------------------------------------------------------------------

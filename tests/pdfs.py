@@ -8,6 +8,8 @@ English originals of the passages the seed commentary quotes in Japanese.
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,3 +117,151 @@ def import_nds_like_pdf(directory: Path, pages: int = 30) -> Source:
     source = Source.objects.get(slug=NDS)
     import_source(source, write(directory / "nds.pdf", nds_like_pdf(pages)))
     return source
+
+
+# --- commentaries as an institute typesets them -------------------------------------------------
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+RUN_RE = re.compile(f"([{SUPERSCRIPTS}]+)|\\*([^*]+)\\*")
+SENTENCE_END = "。．！？!?.」』”）):：…"
+
+
+def japanese_font() -> tuple[Path, int] | None:
+    """Noto Sans CJK JP (fonts-noto-cjk): its file and its index in the collection."""
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":lang=ja", "file", "index", "family", "style"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        listed = ""
+    for line in sorted(listed.splitlines()):
+        if "Noto Sans CJK JP" in line and "Regular" in line and "Mono" not in line:
+            file, _, rest = line.partition(": ")
+            index = re.search(r"index=(\d+)", rest)
+            return Path(file), int(index.group(1)) if index else 0
+    for path in sorted(Path("/usr/share/fonts").glob("**/NotoSansCJK*-Regular.tt[cf]")):
+        return path, 0
+    return None
+
+
+class _Commentary(FPDF):
+    """Running header on every page, page number at the foot, and (for that layout) each page's
+    notes at its foot."""
+
+    def __init__(self, header_text: str, notes: dict[int, str], footnotes: bool) -> None:
+        super().__init__(format="A4")
+        self.header_text = header_text
+        self.note_texts = notes
+        self.footnotes = footnotes
+        self.on_page: list[int] = []  # the markers written on the current page
+
+    def header(self) -> None:
+        self.set_font("jp", size=8)
+        self.set_xy(self.l_margin, 9)
+        self.cell(0, 4, self.header_text, align="R")
+        self.set_xy(self.l_margin, self.t_margin)
+
+    def footer(self) -> None:
+        if self.footnotes and self.on_page:
+            margin = self.b_margin
+            self.set_auto_page_break(False)  # the notes stand in the bottom margin
+            self.set_y(self.h - margin + 4)
+            self.line(self.l_margin, self.get_y(), self.l_margin + 50, self.get_y())
+            self.set_y(self.get_y() + 2)
+            for number in self.on_page:
+                write_note(self, number, self.note_texts[number])
+            self.on_page = []
+            self.set_auto_page_break(True, margin)
+        self.set_font("jp", size=9)
+        self.set_xy(self.l_margin, self.h - 13)
+        self.cell(0, 4, f"- {self.page_no()} -", align="C")
+
+
+def write_runs(
+    pdf: _Commentary, height: float, text: str, size: float, *, body: bool = True
+) -> None:
+    """Text with superscript digits as small raised digits and *emphasis* in italics."""
+    position = 0
+    for match in RUN_RE.finditer(text):
+        if match.start() > position:
+            pdf.write(height, text[position : match.start()])
+        if match.group(1):
+            pdf.char_vpos = "SUP"
+            pdf.write(height, "".join(str(SUPERSCRIPTS.index(ch)) for ch in match.group(1)))
+            pdf.char_vpos = "LINE"
+            pdf.set_font("jp", size=size)
+            if body:
+                pdf.on_page.append(int("".join(str(SUPERSCRIPTS.index(c)) for c in match.group(1))))
+        else:
+            pdf.set_font("helvetica", "I", size - 1)
+            pdf.write(height, match.group(2))
+            pdf.set_font("jp", size=size)
+        position = match.end()
+    pdf.write(height, text[position:])
+
+
+def write_note(pdf: _Commentary, number: int, text: str) -> None:
+    pdf.set_font("jp", size=8)
+    pdf.set_x(pdf.l_margin)
+    # A no-break space, or fpdf2 would put a Japanese note's text on the line below its number.
+    number_text = "".join(SUPERSCRIPTS[int(digit)] for digit in str(number))
+    write_runs(pdf, 4, f"{number_text}\u00a0{text}", 8, body=False)
+    pdf.ln(5)
+
+
+def typeset_commentary(text: str, font: tuple[Path, int], *, footnotes: bool = False) -> bytes:
+    """The PDF of a commentary in the plain-text format (the seed's), as an institute sets it.
+
+    A date, the title (larger), the byline on two lines; body paragraphs with an indented first
+    line, flowing over pages (a paragraph cut by a page break in the text is one paragraph here);
+    the ※ disclaimer letter-spaced; the notes in a smaller size at the end, or with
+    `footnotes`, at the foot of the page of their marker. A running header and page numbers.
+    """
+    paras = [part.strip() for part in re.split(r"\n\s*\n", text.strip())]
+    date, title, byline = paras[:3]
+    notes: dict[int, str] = {}
+    body: list[str] = []
+    for para in paras[3:]:
+        digits = re.match(f"^([{SUPERSCRIPTS}]+)\\s*", para)
+        if digits:
+            number = int("".join(str(SUPERSCRIPTS.index(ch)) for ch in digits.group(1)))
+            notes[number] = " ".join(para[digits.end() :].split("\n"))
+        elif body and body[-1][-1:] not in SENTENCE_END and not body[-1].startswith("※"):
+            body[-1] += para  # the text's page break: one paragraph in print
+        else:
+            body.append(para)
+    pdf = _Commentary("日米同盟研究会コメンタリー", notes, footnotes)
+    pdf.add_font("jp", "", str(font[0]), collection_font_number=font[1])
+    pdf.set_margins(22, 24, 22)
+    pdf.set_auto_page_break(True, 90 if footnotes else 24)
+    pdf.add_page()
+    pdf.set_font("jp", size=10.5)
+    pdf.write(6, date)
+    pdf.ln(12)
+    pdf.set_font("jp", size=14)
+    pdf.multi_cell(0, 8, title)
+    pdf.ln(5)
+    pdf.set_font("jp", size=10.5)
+    for line in byline.splitlines():
+        pdf.write(6, line)
+        pdf.ln(6)
+    pdf.ln(4)
+    for para in body:
+        pdf.set_font("jp", size=10.5)
+        if para.startswith("※"):
+            pdf.set_char_spacing(1.5)
+            pdf.write(6, para)
+            pdf.set_char_spacing(0)
+        else:
+            pdf.set_x(pdf.l_margin + 4)
+            write_runs(pdf, 6, para, 10.5)
+        pdf.ln(9)
+    if not footnotes:
+        pdf.on_page = []
+        pdf.ln(4)
+        for number, note in notes.items():
+            write_note(pdf, number, note)
+    return bytes(pdf.output())

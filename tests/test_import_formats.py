@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from reader.importers.markdown import export_markdown
 from reader.importers.parsed import CommentaryFormatError
 from reader.models import Block, Citation, Claim, Document, Note, Source, SourcePassage
 
-from .helpers import SEED
+from .helpers import SEED, document_shape
 
 pytestmark = pytest.mark.django_db
 
@@ -45,39 +46,6 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
         "citations": list(Citation.objects.values_list("note__number", "source__title", "locator")),
         "sources": list(Source.objects.values_list("slug", "title")),
         "passages": list(SourcePassage.objects.values_list("first_page", "text")),
-    }
-
-
-def document_shape(document: Document) -> dict[str, object]:
-    return {
-        "meta": [
-            getattr(document, field)
-            for field in (
-                "title",
-                "series",
-                "number",
-                "author",
-                "affiliation",
-                "date",
-                "language",
-                "disclaimer",
-            )
-        ],
-        "blocks": list(document.blocks.values_list("anchor", "kind", "text")),
-        "notes": list(document.notes.values_list("number", "text")),
-        "claims": list(
-            document.claims.values_list("block__anchor", "note__number", "start", "end", "text")
-        ),
-        "citations": list(
-            Citation.objects.filter(note__document=document).values_list(
-                "note__number", "source__title", "form", "locator", "first_page", "last_page"
-            )
-        ),
-        "passages": list(
-            SourcePassage.objects.filter(block__document=document).values_list(
-                "block__anchor", "source__title", "first_page", "last_page", "provenance"
-            )
-        ),
     }
 
 
@@ -301,3 +269,65 @@ def test_the_import_command_is_idempotent() -> None:
     assert "npi-commentary-80: created — 10 blocks, 10 notes, 10 claims." in out.getvalue()
     assert "already up to date" in out.getvalue()
     assert Document.objects.count() == 1
+
+
+BODY = "\nThe strategy was published in January.[^1]\n\n[^1]: A comment of the author's own.\n"
+
+
+@pytest.mark.parametrize(
+    ("front", "field", "value"),
+    [
+        ('title: "A title: with a colon"', "title", "A title: with a colon"),
+        ("title: T\nauthor: 'Jane Smith'", "author", "Jane Smith"),
+        (
+            "title: >\n  A title that runs\n  over two lines",
+            "title",
+            "A title that runs over two lines",
+        ),
+        ("title: A plain title\n  continued", "title", "A plain title continued"),
+        ("title: T\nauthor:\n  - Jane Smith\n  - John Doe", "author", "Jane Smith, John Doe"),
+        ("title: T\nauthor: [石田 智範, 田中 花子]", "author", "石田 智範・田中 花子"),
+        ("title: T\nnumber: 080", "number", "080"),
+        ('title: T\nseries: "日米同盟研究会コメンタリー"', "series", "日米同盟研究会コメンタリー"),
+        ('title: T\ndate: "2026-03-01"', "date", datetime.date(2026, 3, 1)),
+        ("title: T\nseries:", "series", ""),
+    ],
+)
+def test_the_front_matter_is_read_as_yaml(
+    tmp_path: Path, front: str, field: str, value: object
+) -> None:
+    path = write(tmp_path, "yaml.md", f"---\n{front}\n---\n{BODY}")
+    document = import_commentary(path).document
+    assert getattr(document, field) == value
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ('title: "An unclosed quote\nauthor: X', "line 3: the front matter is not valid YAML"),
+        ("title: T\nauthor: {name: X}", "line 3: “author” must be a list of names"),
+        ("title: T\nseries:\n  - A\n  - B", "line 4: “series” must be one line of text"),
+        ("title: T\n\nauthor: X\nauthor: Y", "line 5: “author” is given twice"),
+        ("title: T\n  colour: blue", "line 3: the front matter is not valid YAML"),
+        ("- title\n- T", "line 2: the front matter must be “key: value” lines"),
+        ("title: T\ndate: 2026-03-01T10:00", "line 3: the date “2026-03-01T10:00”"),
+    ],
+)
+def test_it_refuses_front_matter_it_cannot_use_naming_the_line(
+    tmp_path: Path, front: str, message: str
+) -> None:
+    with pytest.raises(CommentaryFormatError) as raised:
+        import_commentary(write(tmp_path, "yaml.md", f"---\n{front}\n---\n{BODY}"))
+    assert str(raised.value).startswith(message)
+    assert not Document.objects.exists()
+
+
+def test_a_title_that_yaml_would_misread_is_exported_quoted_and_reads_back(
+    tmp_path: Path,
+) -> None:
+    front = 'title: "Allies: yes or no? #1"\nauthor: "- Jane"\nnumber: "007"'
+    document = import_commentary(write(tmp_path, "yaml.md", f"---\n{front}\n---\n{BODY}")).document
+    markdown = export_markdown(document)
+    assert 'title: "Allies: yes or no? #1"' in markdown
+    again = import_commentary(write(tmp_path, "again.md", markdown), slug="again").document
+    assert (again.title, again.author, again.number) == ("Allies: yes or no? #1", "- Jane", "007")

@@ -80,7 +80,7 @@ def test_a_database_made_before_the_move_keeps_its_tables_and_every_row() -> Non
     executor.migrate([*others, *AFTER_THE_MOVE])
     assert schema() == tables
 
-    # Later migrations (a note deleted by its author kept for its replies) keep the rows too.
+    # Later migrations (a note deleted by its author kept for its replies, new columns) keep the rows too.
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     from django.contrib.auth.models import Group

@@ -88,6 +88,41 @@ class DocumentListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class SummarySourceSerializer(serializers.Serializer[dict[str, Any]]):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    created = serializers.BooleanField(help_text="False: an existing source was matched.")
+
+
+class SummaryShortFormSerializer(serializers.Serializer[dict[str, Any]]):
+    note = serializers.IntegerField()
+    source = serializers.CharField(  # type: ignore[assignment]  # named like Field.source
+        help_text="The slug of the source it was matched to."
+    )
+    title = serializers.CharField()
+    locator = serializers.CharField()
+
+
+class SummaryReviewSerializer(serializers.Serializer[dict[str, Any]]):
+    note = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ImportSummarySerializer(serializers.Serializer[dict[str, Any]]):
+    blocks = serializers.IntegerField()
+    paragraphs = serializers.IntegerField()
+    quotations = serializers.IntegerField()
+    headings = serializers.IntegerField()
+    notes = serializers.IntegerField()
+    claims = serializers.IntegerField()
+    citations = serializers.IntegerField()
+    sources = SummarySourceSerializer(many=True)
+    short_forms = SummaryShortFormSerializer(many=True)
+    to_review = SummaryReviewSerializer(
+        many=True, help_text="Notes kept without a citation: what could not be read as one."
+    )
+
+
 class DocumentSerializer(DocumentListSerializer):
     text = serializers.SerializerMethodField(
         help_text="The plain text: blocks joined by a blank line, note markers left out. "
@@ -96,6 +131,9 @@ class DocumentSerializer(DocumentListSerializer):
     blocks = serializers.SerializerMethodField()
     notes = NoteSerializer(many=True, read_only=True)
     claims = serializers.SerializerMethodField()
+    import_summary = serializers.SerializerMethodField(
+        help_text="What the last import found; empty for a document that was not imported."
+    )
 
     class Meta(DocumentListSerializer.Meta):
         fields = [
@@ -105,6 +143,7 @@ class DocumentSerializer(DocumentListSerializer):
             "blocks",
             "notes",
             "claims",
+            "import_summary",
         ]
 
     def get_text(self, document: Document) -> str:
@@ -118,6 +157,10 @@ class DocumentSerializer(DocumentListSerializer):
             position += len(block.text) + 2
         context = {**self.context, "offsets": offsets}
         return list(BlockSerializer(document.blocks.all(), many=True, context=context).data)
+
+    @extend_schema_field(ImportSummarySerializer(allow_null=True))
+    def get_import_summary(self, document: Document) -> dict[str, Any] | None:
+        return document.import_summary or None
 
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, document: Document) -> list[dict[str, Any]]:

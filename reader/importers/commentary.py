@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -25,11 +27,13 @@ from search.index import reindex_document, reindex_source
 
 from .markdown import looks_like_markdown, parse_markdown
 from .parsed import CommentaryFormatError, ParsedDocument, ParsedNote, SourceRef
+from .pdf import looks_like_pdf, parse_pdf
 from .structure import ClaimSpan
 from .text import parse_text
 
-FORMATS = ("text", "markdown")
+FORMATS = ("text", "markdown", "pdf")
 CITED_PAGES = 200  # a cited numeric range up to this wide gets a page view for each of its pages
+RESERVED_SLUGS = {"new"}  # /documents/new/ is the upload page
 ANCHOR_PREFIX = {"paragraph": "p", "quote": "q", "heading": "h"}
 
 
@@ -40,29 +44,38 @@ class ImportResult:
     revised: bool
     reanchored: ReanchorReport | None = None
 
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.document.import_summary
 
-def read_commentary(path: Path) -> str:
+
+def read_commentary(path: Path) -> bytes:
     try:
-        content = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as error:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError) as error:
         raise CommentaryFormatError(f"{path}: no such file") from error
+    if not data.strip():
+        raise CommentaryFormatError(f"{path}: the file is empty")
+    return data
+
+
+def parse_commentary(data: bytes, fmt: str | None = None) -> tuple[ParsedDocument, list[ClaimSpan]]:
+    """Parse a commentary file's bytes: a PDF, or UTF-8 plain text or Markdown."""
+    if fmt not in (None, *FORMATS):
+        raise CommentaryFormatError(f"unknown format “{fmt}”: use text, markdown or pdf")
+    if fmt == "pdf" or (fmt is None and looks_like_pdf(data)):
+        return parse_pdf(data)
+    try:
+        content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CommentaryFormatError(
-            f"{path}: not UTF-8 text (byte {error.start} cannot be decoded); "
+            f"not UTF-8 text (byte {error.start} cannot be decoded); "
             "save the file as UTF-8 and try again"
         ) from error
     if not content.strip():
-        raise CommentaryFormatError(f"{path}: the file is empty")
-    return content
-
-
-def parse_commentary(
-    content: str, fmt: str | None = None
-) -> tuple[ParsedDocument, list[ClaimSpan]]:
+        raise CommentaryFormatError("the file is empty")
     if fmt is None:
         fmt = "markdown" if looks_like_markdown(content) else "text"
-    if fmt not in FORMATS:
-        raise CommentaryFormatError(f"unknown format “{fmt}”: use text or markdown")
     return parse_markdown(content) if fmt == "markdown" else parse_text(content)
 
 
@@ -74,6 +87,10 @@ def import_commentary(
     slug = slug or parsed.slug or slugify(path.stem, allow_unicode=True)
     if not slug:
         raise CommentaryFormatError(f"{path}: cannot derive a slug from the file name; pass --slug")
+    if slug in RESERVED_SLUGS:
+        raise CommentaryFormatError(
+            f"the slug “{slug}” would hide the page /documents/{slug}/: choose another (--slug)"
+        )
     with transaction.atomic():
         return _store(parsed, spans, slug)
 
@@ -97,7 +114,14 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
 
     blocks = _store_blocks(document, parsed)
     notes = _store_notes(document, parsed)
-    sources = {ref.key: _store_source(ref) for note in parsed.notes for ref in _refs(note)}
+    sources: dict[str, Source] = {}
+    created_sources: set[str] = set()
+    for note in parsed.notes:
+        for ref in _refs(note):
+            if ref.key not in sources:
+                sources[ref.key], made = _store_source(ref)
+                if made:
+                    created_sources.add(ref.key)
     passages = _store_passages(document, parsed, blocks, sources)
     document.claims.all().delete()
     Citation.objects.filter(note__document=document).delete()
@@ -128,6 +152,8 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
         for citation in note.citations
     )
     _store_cited_pages(parsed, sources)
+    document.import_summary = import_summary(parsed, spans, sources, created_sources)
+    document.save(update_fields=["import_summary"])
     reindex_document(document)
     for source in sources.values():
         reindex_source(source)
@@ -179,12 +205,55 @@ def _store_notes(document: Document, parsed: ParsedDocument) -> dict[int, Note]:
     return {number: existing[number] for number in numbers}
 
 
-def _store_source(ref: SourceRef) -> Source:
+def import_summary(
+    parsed: ParsedDocument,
+    spans: list[ClaimSpan],
+    sources: dict[str, Source],
+    created: set[str],
+) -> dict[str, Any]:
+    """What an import found: counts, the sources it created or matched, where each short form
+    led, and the notes it could not read as citations."""
+    kinds = Counter(block.kind for block in parsed.blocks)
+    return {
+        "blocks": len(parsed.blocks),
+        "paragraphs": kinds["paragraph"],
+        "quotations": kinds["quote"],
+        "headings": kinds["heading"],
+        "notes": len(parsed.notes),
+        "claims": len(spans),
+        "citations": sum(len(note.citations) for note in parsed.notes),
+        "sources": [
+            {"slug": source.slug, "title": source.title, "created": key in created}
+            for key, source in sources.items()
+        ],
+        "short_forms": [
+            {
+                "note": note.number,
+                "source": sources[citation.source.key].slug,
+                "title": sources[citation.source.key].title,
+                "locator": citation.locator,
+            }
+            for note in parsed.notes
+            for citation in note.citations
+            if citation.form == "short"
+        ],
+        "to_review": [
+            {"note": note.number, "reason": reason}
+            for note in parsed.notes
+            for reason in note.review
+        ],
+    }
+
+
+def _store_source(ref: SourceRef) -> tuple[Source, bool]:
+    """The source a full reference describes: an existing one with its URL or title, or a new
+    one; and whether it is new."""
     source = None
     if ref.url:
         source = Source.objects.filter(url=ref.url).first()
     if source is None:
         source = Source.objects.filter(title=ref.title).first()
+    created = source is None
     if source is None:
         source = Source(slug=_source_slug(ref.title))
     for field in ("title", "author", "issued", "kind", "language", "url"):
@@ -192,7 +261,7 @@ def _store_source(ref: SourceRef) -> Source:
     for field in ("container", "editor", "publisher", "reference"):
         setattr(source, field, getattr(ref, field))
     source.save()
-    return source
+    return source, created
 
 
 def _source_slug(title: str) -> str:

@@ -1,4 +1,4 @@
-"""The canonical format: Markdown with footnotes ([^3] markers, [^3]: notes) and front matter.
+"""The canonical format: Markdown with footnotes ([^3] markers, [^3]: notes) and YAML front matter.
 
     ---
     title: …
@@ -10,17 +10,21 @@
     language: ja
     ---
 
-Paragraphs are separated by blank lines, quotations are `>` blocks, headings start with `#`, and a
-closing paragraph that starts with ※ is the disclaimer.
+The front matter is YAML: values may be quoted or run over several lines, and `author` may be a
+list. Paragraphs are separated by blank lines, quotations are `>` blocks, headings start with `#`,
+and a closing paragraph that starts with ※ is the disclaimer.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from typing import TYPE_CHECKING
 
-from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote
+import yaml
+
+from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote, has_cjk
 from .structure import ClaimSpan, finish, read_block
 from .text import one_line, paragraphs
 
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 
 MARKER_RE = re.compile(r"\[\^(\d+)\]")
 NOTE_RE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$", re.DOTALL)
+FENCES = ("---", "...")
 FIELDS = ("title", "slug", "series", "number", "author", "affiliation", "date", "language")
 
 
@@ -90,33 +95,96 @@ def _split_notes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _front_matter(content: str) -> tuple[dict[str, str], int]:
+    """Read the YAML block between the first two --- lines; return its fields and where it ends."""
     lines = content.splitlines()
     if not lines or lines[0].strip() != "---":
         raise CommentaryFormatError(
             "a Markdown commentary starts with a front-matter block between --- lines", line=1
         )
+    closing = next(
+        (number for number, line in enumerate(lines[1:], start=2) if line.strip() in FENCES),
+        None,
+    )
+    if closing is None:
+        raise CommentaryFormatError("the front matter is not closed by a --- line", line=1)
+    meta = read_front_matter("\n".join(lines[1 : closing - 1]), first_line=2)
+    if not meta.get("title"):
+        raise CommentaryFormatError("the front matter has no title", line=closing)
+    return meta, closing
+
+
+def read_front_matter(text: str, *, first_line: int) -> dict[str, str]:
+    """Parse front matter as YAML (safely: nodes only, nothing constructed) into text fields.
+
+    Plain, quoted and folded scalars are all text (`number: 080` stays 080, `title: "A"` is A);
+    `author` may be a list. Anything else is refused with its line (`first_line` is the YAML's).
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        raise CommentaryFormatError(
+            f"the front matter is not valid YAML: {error.problem or error.context}", line=line
+        ) from error
+    except yaml.YAMLError as error:
+        raise CommentaryFormatError(
+            f"the front matter is not valid YAML: {error}", line=first_line
+        ) from error
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise CommentaryFormatError(
+            "the front matter must be “key: value” lines", line=first_line + root.start_mark.line
+        )
     meta: dict[str, str] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            if not meta.get("title"):
-                raise CommentaryFormatError("the front matter has no title", line=number)
-            return meta, number
-        if not line.strip():
+    for key_node, value_node in root.value:
+        line = first_line + key_node.start_mark.line
+        key = str(key_node.value).strip().lower() if isinstance(key_node, yaml.ScalarNode) else ""
+        if key not in FIELDS:
             raise CommentaryFormatError(
-                f"the front matter is not closed by a --- line before the blank line {number}",
-                line=1,
+                f"expected “key: value” with a key among {', '.join(FIELDS)}; "
+                f"found “{text.splitlines()[key_node.start_mark.line].strip()}”",
+                line=line,
             )
-        key, separator, value = line.partition(":")
-        key = key.strip().lower()
-        if not separator or key not in FIELDS:
-            raise CommentaryFormatError(
-                f"expected “key: value” with a key among {', '.join(FIELDS)}; found “{line}”",
-                line=number,
-            )
-        meta[key] = value.strip()
+        if key in meta:
+            raise CommentaryFormatError(f"“{key}” is given twice in the front matter", line=line)
+        meta[key] = _field_value(key, value_node, first_line)
         if key == "date":
-            meta["_date_line"] = str(number)
-    raise CommentaryFormatError("the front matter is not closed by a --- line", line=1)
+            meta["_date_line"] = str(line)
+    return meta
+
+
+def _field_value(key: str, node: yaml.Node, first_line: int) -> str:
+    line = first_line + node.start_mark.line
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if key == "author" and isinstance(node, yaml.SequenceNode):
+        if all(isinstance(item, yaml.ScalarNode) for item in node.value):
+            names = [name for name in (_scalar(item) for item in node.value) if name]
+            return ("・" if all(has_cjk(name) for name in names) else ", ").join(names)
+    what = "a list of names" if key == "author" else "one line of text"
+    raise CommentaryFormatError(f"“{key}” must be {what}", line=line)
+
+
+def _scalar(node: yaml.ScalarNode) -> str:
+    if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        return ""
+    return " ".join(str(node.value).split())
+
+
+def front_matter_value(value: str) -> str:
+    """Write a value so that the front matter reads it back unchanged: plain when YAML allows."""
+    try:
+        node = yaml.compose(f"key: {value}", Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        node = None
+    if isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+        scalar = node.value[0][1]
+        if isinstance(scalar, yaml.ScalarNode) and _scalar(scalar) == value:
+            if scalar.tag != "tag:yaml.org,2002:null":
+                return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _date(value: str, line: str | int) -> datetime.date | None:
@@ -146,7 +214,12 @@ def export_markdown(document: Document) -> str:
         "date": document.date.isoformat() if document.date else "",
         "language": document.language,
     }
-    out = ["---", *(f"{key}: {value}" for key, value in meta.items() if value), "---", ""]
+    out = [
+        "---",
+        *(f"{key}: {front_matter_value(value)}" for key, value in meta.items() if value),
+        "---",
+        "",
+    ]
     markers: dict[int, list[tuple[int, int]]] = {}
     for claim in document.claims.select_related("note"):
         markers.setdefault(claim.block_id, []).append((claim.end, claim.note.number))

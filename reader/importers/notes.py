@@ -6,9 +6,15 @@ Works in both source formats: a note's text is Markdown either way (*italic* tit
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from .parsed import CommentaryFormatError, ParsedCitation, ParsedNote, SourceRef, normalise_title
+from .parsed import (
+    CommentaryFormatError,
+    ParsedCitation,
+    ParsedNote,
+    SourceRef,
+    has_cjk,
+    normalise_title,
+)
 
 URL_RE = re.compile(r"<(https?://[^>\s]+)>|(https?://[^\s<>）)」]+)")
 YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -28,6 +34,29 @@ JAPANESE_DATE_RE = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?"
 SELF_REFERENCE = ("拙稿", "拙著", "筆者")
 
 
+# Where a note's text divides into the parts that may each cite a work: a Japanese sentence, a
+# semicolon, an English sentence (not after an abbreviation such as p., No. or U.S.).
+SEGMENT_RE = re.compile(r"。|\s*[;；]\s*|(?<=[a-z)\]>”\"'0-9]{2}\.)\s+(?=[A-Z“\"*「『(])")
+# Words that introduce a citation inside a note's prose.
+CUE_RE = re.compile(
+    r"^(?:.*?[、，,]\s*)?(?:see also|see|cf\.|compare)\s+|^詳しくは[、，]?|^(?:また|なお)[、，]",
+    re.IGNORECASE,
+)
+TRAILING_CUE_RE = re.compile(r"(?:を|も)?参照(?:され(?:たい|よ))?$|(?:を|も)?参照のこと$")
+# A year as references print it: after a comma or an opening bracket, perhaps with a month and day.
+REFERENCE_YEAR_RE = re.compile(
+    r"[,，、(（]\s*(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d{2}(?!\d|年代)"
+)
+# What may follow a work's title in a reference; prose goes on with a particle or a lowercase word.
+PROSE_AFTER_TITLE_RE = re.compile(
+    r"^\s*(?:[\u3041-\u309f]|(?!(?:in|ed|eds|trans|vol|no|pp?)\b)[a-z])"
+)
+
+
+class _Unreadable(Exception):
+    """A part of a note that looks like a reference but cannot be read as one."""
+
+
 def parse_citations(
     notes: list[ParsedNote],
     *,
@@ -36,21 +65,22 @@ def parse_citations(
 ) -> None:
     """Fill in each note's citations, resolving short forms against earlier notes.
 
-    Raises CommentaryFormatError, naming the note's line, for a short form that resolves to nothing;
-    given `errors`, puts each such error there under its note's number instead, and reads on.
+    A part of a note that cannot be read as a reference (an ambiguous Ibid., a reference with no
+    title) gives no citation; the reason goes to the note's `review`. Raises CommentaryFormatError,
+    naming the note's line, for a short form that resolves to nothing; given `errors`, puts each
+    such error there under its note's number instead, and reads on.
     """
     earlier: list[SourceRef] = []
     previous: ParsedNote | None = None
     for note in notes:
         try:
-            citation = _parse_note(note, previous, earlier, document_author)
+            _parse_note(note, previous, earlier, document_author)
         except CommentaryFormatError as error:
             if errors is None:
                 raise
             errors[note.number] = error
-            citation = None
-        if citation is not None:
-            note.citations.append(citation)
+            note.citations.clear()
+        for citation in note.citations:
             if all(ref.key != citation.source.key for ref in earlier):
                 earlier.append(citation.source)
         previous = note
@@ -58,35 +88,107 @@ def parse_citations(
 
 def _parse_note(
     note: ParsedNote, previous: ParsedNote | None, earlier: list[SourceRef], document_author: str
+) -> None:
+    # The note's first part is read as a citation; a later part only when a cue (see, 詳しくは)
+    # introduces it, it starts with Ibid., or it is a full reference.
+    for index, segment in enumerate(part for part in SEGMENT_RE.split(note.text) if part.strip()):
+        cue = CUE_RE.match(segment)
+        body = segment[cue.end() :] if cue else segment
+        if index and not (cue or IBID_RE.match(body) or _is_full_reference(body)):
+            continue
+        try:
+            citation = _read_segment(note, body, previous, earlier, document_author)
+        except _Unreadable as reason:
+            note.review.append(str(reason))
+            continue
+        if citation is not None:
+            note.citations.append(citation)
+
+
+def _read_segment(
+    note: ParsedNote,
+    segment: str,
+    previous: ParsedNote | None,
+    earlier: list[SourceRef],
+    document_author: str,
 ) -> ParsedCitation | None:
-    # The citation is the note's first sentence; what follows is the note's own commentary.
-    segment = note.text.split("。", 1)[0]
     locator = LOCATOR_RE.search(segment)
     pages = _pages(locator)
     printed = locator.group(0) if locator else ""
-    title = _title(segment)
-    if URL_RE.search(segment) or YEAR_RE.search(_without_titles(segment)):
+    quoted = _title(segment)
+    # A term in quotation marks within a sentence is not a work's title.
+    prose = bool(quoted) and bool(PROSE_AFTER_TITLE_RE.match(_after_title(segment, quoted)))
+    title = "" if prose else quoted
+    if _is_full_reference(segment):
         source = _full_reference(segment, title, document_author)
         return ParsedCitation(source, "full", printed, *pages)
     ibid = IBID_RE.match(segment)
     if ibid:
-        if previous is None or not previous.citations:
-            raise CommentaryFormatError(
-                f"note {note.number}: “{ibid.group(1)}” refers to the previous note, "
-                "which cites no source",
-                line=note.line,
-            )
-        return ParsedCitation(previous.citations[-1].source, "short", printed, *pages)
-    if title or OP_CIT_RE.search(segment) or locator:
+        return ParsedCitation(_ibid(note, ibid.group(1), previous), "short", printed, *pages)
+    if not quoted and (URL_RE.search(segment) or REFERENCE_YEAR_RE.search(segment)):
+        raise _Unreadable(f"“{_clip(segment)}” reads like a reference but names no title")
+    if title or OP_CIT_RE.search(segment):
         resolved = _resolve_short_form(segment, title, earlier, document_author)
-        if resolved is None:
+        if resolved is None and (locator or OP_CIT_RE.search(segment)):
             raise CommentaryFormatError(
                 f"note {note.number}: the short form “{segment.strip()}” resolves to no source "
                 "cited in an earlier note",
                 line=note.line,
             )
+        return ParsedCitation(resolved, "short", printed, *pages) if resolved else None
+    if locator:
+        resolved = _by_author(segment[: locator.start()], earlier, document_author)
+        if resolved is None:
+            raise _Unreadable(f"“{_clip(segment)}”: a page locator with no work it belongs to")
         return ParsedCitation(resolved, "short", printed, *pages)
     return None
+
+
+def _is_full_reference(segment: str) -> bool:
+    """A work's title and its date or address, as a reference prints them (not as prose does)."""
+    title = _title(segment)
+    if URL_RE.search(segment):
+        return bool(title) or segment.count(",") >= 2
+    if not title or not REFERENCE_YEAR_RE.search(_without_titles(segment)):
+        return False
+    return not PROSE_AFTER_TITLE_RE.match(_after_title(segment, title))
+
+
+def _ibid(note: ParsedNote, word: str, previous: ParsedNote | None) -> SourceRef:
+    cited = note.citations or (previous.citations if previous else [])
+    works = {citation.source.key: citation.source for citation in cited}
+    if previous is None and not works:
+        raise CommentaryFormatError(
+            f"note {note.number}: “{word}” refers to the previous note, which cites no source",
+            line=note.line,
+        )
+    if not works:
+        raise _Unreadable(f"“{word}” follows a note that cites no source")
+    if len(works) > 1:
+        titles = "”, “".join(_clip(work.title) for work in works.values())
+        raise _Unreadable(f"“{word}” follows a note that cites {len(works)} works (“{titles}”)")
+    return next(iter(works.values()))
+
+
+def _by_author(before: str, earlier: list[SourceRef], document_author: str) -> SourceRef | None:
+    """“Doe, p. 4”: the one earlier work by that author."""
+    author = _author(before, document_author)
+    if len(author) < 2:
+        return None
+    works = {
+        ref.key: ref for ref in earlier if author in ref.author or _surname(author) == ref.author
+    }
+    return next(iter(works.values())) if len(works) == 1 else None
+
+
+def _after_title(segment: str, title: str) -> str:
+    after = segment.partition(title)[2]
+    return after.lstrip('*”」』"').lstrip(",，、") if after[:1] in '*”」』"' else after
+
+
+def _clip(text: str, length: int = 40) -> str:
+    text = text.strip()
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _pages(locator: re.Match[str] | None) -> tuple[str, str]:
@@ -132,12 +234,12 @@ def _full_reference(segment: str, title: str, document_author: str) -> SourceRef
         author=author,
         issued=issued_match.group(0) if issued_match else "",
         kind=kind,
-        language="ja" if _has_cjk(title) else "en",
+        language="ja" if has_cjk(title) else "en",
         url=url,
         container=container,
         editor=editor,
         publisher=publisher,
-        reference=segment.strip(),
+        reference=TRAILING_CUE_RE.sub("", segment.strip()).rstrip("、，,"),
     )
 
 
@@ -158,7 +260,7 @@ def _container(after: str) -> tuple[str, str, str]:
     if book:
         publisher = publisher_match.group(1) if publisher_match else ""
         return book.group("book"), (book.group("editor") or "").strip(), publisher
-    if not _has_cjk(rest):
+    if not has_cjk(rest):
         journal = re.search(r"\*([^*]+)\*", rest)
         return (journal.group(1).strip() if journal else ""), "", ""
     parts = [part.strip() for part in re.split(r"[、，]", rest) if part.strip()]
@@ -190,7 +292,3 @@ def _resolve_short_form(
 
 def _surname(name: str) -> str:
     return name.replace("　", " ").split()[0] if name.strip() else name
-
-
-def _has_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 
 
 class CommentaryFormatError(ValueError):
-    """A commentary file that cannot be imported; the message names the line and the fault."""
+    """A commentary file that cannot be imported; the message names the line (or, in a PDF, the
+    page) and the fault."""
 
-    def __init__(self, message: str, *, line: int | None = None) -> None:
-        self.line = line
-        super().__init__(f"line {line}: {message}" if line else message)
+    def __init__(self, message: str, *, line: int | None = None, page: int | None = None) -> None:
+        self.message, self.line, self.page = message, line, page
+        where = f"line {line}: " if line else f"page {page}: " if page else ""
+        super().__init__(where + message)
 
 
 @dataclass
@@ -64,6 +67,7 @@ class ParsedNote:
     text: str
     line: int
     citations: list[ParsedCitation] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # why a part of it could not be read
 
 
 @dataclass
@@ -83,3 +87,7 @@ class ParsedDocument:
 
 def normalise_title(title: str) -> str:
     return "".join(ch for ch in title.casefold() if ch.isalnum())
+
+
+def has_cjk(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)

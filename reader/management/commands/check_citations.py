@@ -59,14 +59,20 @@ class Command(BaseCommand):
             if not section.findings:
                 continue
             style = self.style.ERROR if section.kind not in NOTICES else (lambda text: text)
+            if section.kind == Kind.TO_REVIEW:
+                style = self.style.WARNING
             lines.append(style(f"  {section.title} ({len(section.findings)}):"))
             lines += [f"    - {finding.message}" for finding in section.findings]
         count = len(report.defects)
+        review = len({f.note for f in report.findings if f.kind == Kind.TO_REVIEW})
+        to_review = f"; {review} note{'s' if review != 1 else ''} to review" if review else ""
         if count:
-            lines.append(self.style.ERROR(f"  {count} defect{'s' if count != 1 else ''}"))
+            lines.append(
+                self.style.ERROR(f"  {count} defect{'s' if count != 1 else ''}{to_review}")
+            )
         else:
-            lines.append(self.style.SUCCESS("  no defect"))
+            lines.append(self.style.SUCCESS(f"  no defect{to_review}"))
         return lines
 
 
-NOTICES = {Kind.TRANSLATION, Kind.NOT_CHECKED}
+NOTICES = {Kind.TO_REVIEW, Kind.TRANSLATION, Kind.NOT_CHECKED}

@@ -10,7 +10,10 @@ from reader.importers.parsed import CommentaryFormatError
 
 
 class Command(BaseCommand):
-    help = "Import a commentary (plain text or Markdown with footnotes); re-importing updates it."
+    help = (
+        "Import a commentary (plain text, Markdown with footnotes, or its published PDF); "
+        "re-importing updates it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -37,9 +40,37 @@ class Command(BaseCommand):
                 f"{document.notes.count()} notes, {document.claims.count()} claims."
             )
         )
+        for line in summary_lines(result.summary):
+            self.stdout.write(line)
         if result.reanchored:
             report = result.reanchored
             self.stdout.write(
                 f"Annotations re-anchored: {report.anchored} in place, {report.moved} moved, "
                 f"{report.orphaned} orphaned (kept, listed as orphans in the reader)."
             )
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The import summary as the command prints it."""
+    sources = summary["sources"]
+    created = [source for source in sources if source["created"]]
+    lines = [
+        f"  {summary['paragraphs']} paragraphs, {summary['quotations']} quotations, "
+        f"{summary['headings']} headings; {summary['citations']} citations.",
+        f"  Sources: {len(created)} created, {len(sources) - len(created)} matched.",
+    ]
+    lines += [
+        f"    {'+' if source['created'] else '='} {source['slug']}: {source['title']}"
+        for source in sources
+    ]
+    if summary["short_forms"]:
+        lines.append("  Short forms:")
+        lines += [
+            f"    note {short['note']} → {short['source']}"
+            f" ({short['title']}){' ' + short['locator'] if short['locator'] else ''}"
+            for short in summary["short_forms"]
+        ]
+    review = summary["to_review"]
+    lines.append(f"  Notes to review: {len(review) or 'none'}")
+    lines += [f"    note {item['note']}: {item['reason']}" for item in review]
+    return lines

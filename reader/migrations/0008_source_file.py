@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reader', '0006_move_annotations_and_search'),
+        ('reader', '0007_document_import_summary'),
     ]
 
     operations = [
