@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from annotations.models import Annotation
 
@@ -57,6 +57,7 @@ class Evidence:
     citation: Citation | None
     status: str
     reason: str
+    missing_file: bool = False  # unverifiable for want of the source's file
 
 
 @dataclass
@@ -168,6 +169,7 @@ class _Ledger:
                 citation,
                 UNVERIFIABLE,
                 _("no file yet: attach the file of “%(source)s”") % {"source": source.title},
+                missing_file=True,
             )
         if not citation.first_page:
             return Evidence(citation, UNVERIFIABLE, _("no page cited"))
@@ -281,3 +283,67 @@ def filtered(rows: list[LedgerRow], params: Any) -> list[LedgerRow]:
         and (not verdict or row.verdict == verdict)
         and (not source or source in {s.slug for s in row.sources})
     ]
+
+
+@dataclass
+class EvidenceSummary:
+    """How many of a document's citations are verified, need alignment, are defects or cannot be
+    checked yet, and the sources whose files would let them be."""
+
+    counts: dict[str, int]
+    missing_files: list[Source]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def sentence(self) -> str:
+        """E.g. “3 of 10 citations verified, 2 need alignment, 5 cannot be checked yet: attach
+        the files of …”."""
+        counts = self.counts
+        parts = [
+            ngettext(
+                "%(verified)d of %(total)d citation verified",
+                "%(verified)d of %(total)d citations verified",
+                self.total,
+            )
+            % {"verified": counts[VERIFIED], "total": self.total}
+        ]
+        if counts[NEEDS_ALIGNMENT]:
+            parts.append(
+                ngettext(
+                    "%(count)d needs alignment", "%(count)d need alignment", counts[NEEDS_ALIGNMENT]
+                )
+                % {"count": counts[NEEDS_ALIGNMENT]}
+            )
+        if counts[DEFECT]:
+            parts.append(
+                ngettext("%(count)d defect", "%(count)d defects", counts[DEFECT])
+                % {"count": counts[DEFECT]}
+            )
+        if counts[UNVERIFIABLE]:
+            parts.append(
+                ngettext(
+                    "%(count)d cannot be checked yet",
+                    "%(count)d cannot be checked yet",
+                    counts[UNVERIFIABLE],
+                )
+                % {"count": counts[UNVERIFIABLE]}
+            )
+        sentence = _(", ").join(parts)
+        if self.missing_files:
+            titles = _("; ").join(f"“{source.title}”" for source in self.missing_files)
+            sentence += _(": attach the files of %(titles)s") % {"titles": titles}
+        return sentence + _(".")
+
+
+def summarise(rows: list[LedgerRow]) -> EvidenceSummary:
+    counts = dict.fromkeys(STATUSES, 0)
+    missing: dict[int, Source] = {}
+    for row in rows:
+        for evidence in row.evidence:
+            counts[evidence.status] += 1
+            citation = evidence.citation
+            if citation is not None and evidence.missing_file:
+                missing.setdefault(citation.source_id, citation.source)
+    return EvidenceSummary(counts, list(missing.values()))

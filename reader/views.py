@@ -40,7 +40,15 @@ from config.api.errors import json_error
 from .caching import SOURCES, Stamp, document_scope, shared_by_anonymous
 from .checking import check_citations
 from .editor_views import is_editor
-from .ledger import CSV_FIELDS, STATUSES, VERDICTS, filtered, ledger, ledger_rows
+from .ledger import (
+    CSV_FIELDS,
+    STATUSES,
+    VERDICTS,
+    filtered,
+    ledger,
+    ledger_rows,
+    summarise,
+)
 from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
 from .reading import layout
@@ -182,7 +190,11 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
 def document_check(request: HttpRequest, slug: str) -> HttpResponse:
     """The citation integrity report of a document (what `manage.py check_citations` prints)."""
     doc = get_object_or_404(Document, slug=slug)
-    context = {"report": check_citations(doc), "can_import": is_editor(request.user)}
+    context = {
+        "report": check_citations(doc),
+        "evidence": summarise(ledger(doc, request.user)),
+        "can_import": is_editor(request.user),
+    }
     return render(request, "reader/document_check.html", context)
 
 

@@ -156,3 +156,32 @@ def test_the_api_refuses_an_unknown_filter_value(
 def test_an_unknown_document_has_no_ledger(client: Client, db: None) -> None:
     assert client.get("/documents/nothing/claims/").status_code == 404
     assert client.get("/api/documents/nothing/claims/").json()["status"] == 404
+
+
+def test_the_check_leads_with_what_could_be_checked(
+    client: Client, seed_document: Document, tmp_path: Path
+) -> None:
+    page = client.get("/documents/npi-commentary-80/check/").text
+    assert "0 of 10 citations verified, 10 cannot be checked yet: attach the files of" in page
+    assert f"“{NDS_TITLE}”" in page
+    import_nds_like_pdf(tmp_path)
+    page = client.get("/documents/npi-commentary-80/check/").text
+    assert "1 of 10 citations verified, 2 need alignment, 7 cannot be checked yet" in page
+    assert page.index("citations verified") < page.index("No defect found.")
+    japanese = client.get("/documents/npi-commentary-80/check/", HTTP_ACCEPT_LANGUAGE="ja").text
+    assert "10件の引用のうち1件を確認済み" in japanese
+
+
+def test_check_citations_prints_the_evidence_counts(seed_document: Document) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from django.utils import translation
+
+    out = StringIO()
+    with translation.override("en"):  # as from the shell (LANGUAGE_CODE)
+        call_command("check_citations", "npi-commentary-80", stdout=out)
+    assert (
+        "  evidence: 0 of 10 citations verified, 10 cannot be checked yet: attach" in out.getvalue()
+    )

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reader.checking import CitationReport, Kind, check_citations
+from reader.ledger import ledger, summarise
 from reader.models import Document
 
 CHECKED = [
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         document = report.document
         checked = ", ".join(f"{report.checked[key]} {name}" for key, name in CHECKED)
         lines = [self.style.MIGRATE_HEADING(f"{document.slug}: {document.title}")]
+        lines.append(f"  evidence: {summarise(ledger(document, AnonymousUser())).sentence()}")
         lines.append(f"  checked: {checked}")
         for section in report.sections():
             if not section.findings:
