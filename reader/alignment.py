@@ -8,8 +8,13 @@ analysts group align passages; the views check that.
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Q
+from rapidfuzz import fuzz
 
 from search.index import reindex_source
 
@@ -146,3 +151,43 @@ def _refresh_readers(passage: SourcePassage) -> None:
     if passage.block_id:
         documents |= Q(blocks=passage.block_id)
     Document.objects.filter(documents).refresh_readers()
+
+
+@dataclass
+class Suggestion:
+    text: str
+    page: str
+    score: float
+
+
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"(‘])")
+LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}|\d[\d.,]*")
+# Japanese runs to about half as many characters as the English it translates.
+EXPECTED_RATIO = 0.5
+
+
+def suggest_originals(translation: SourcePassage, limit: int = 3) -> list[Suggestion]:
+    """The likeliest original sentences (and pairs of sentences) on the translation's pages,
+    best first: the Latin words, numbers and names they share with the translation (rapidfuzz's
+    token set ratio over those), and how near their length is to what the translation's length
+    suggests. Nothing when the translation shares no Latin word or number with any sentence."""
+    source = translation.source
+    pages = list(source.pages.filter(pdf_index__isnull=False).order_by("pdf_index"))
+    on_pages = [page for page in pages if translation.pages.covers(page.label)] or pages
+    wanted = " ".join(LATIN_WORD_RE.findall(translation.text)).casefold()
+    if not wanted:
+        return []
+    candidates: list[Suggestion] = []
+    for page in on_pages:
+        sentences = [s.strip() for s in SENTENCE_END_RE.split(" ".join(page.text.split())) if s]
+        spans = sentences + [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
+        for text in spans:
+            words = " ".join(LATIN_WORD_RE.findall(text)).casefold()
+            shared = fuzz.token_set_ratio(wanted, words) / 100 if words else 0.0
+            if not shared:
+                continue
+            ratio = len(translation.text) / max(1, len(text))
+            length = 1 / (1 + abs(math.log(ratio / EXPECTED_RATIO)))
+            candidates.append(Suggestion(text, page.label, round(0.75 * shared + 0.25 * length, 4)))
+    candidates.sort(key=lambda s: -s.score)
+    return candidates[:limit]

@@ -37,6 +37,7 @@ from annotations.api.exports import safe_cell
 from annotations.models import Annotation, is_analyst
 from config.api.errors import json_error
 
+from .alignment import suggest_originals
 from .caching import SOURCES, Stamp, document_scope, shared_by_anonymous
 from .checking import check_citations
 from .editor_views import is_editor
@@ -176,13 +177,19 @@ def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, object]:
     """What the source page shows; analysts also get a form to align each translation on it."""
     src = page.source
+    can_align = bool(page.text) and is_analyst(request.user)
+    passages = list(src.passages.select_related("block__document", "original").on_page(page))
+    if can_align:
+        for passage in passages:  # the likeliest original sentences, each with “Use this”
+            if passage.provenance != passage.Provenance.ORIGINAL and not passage.original:
+                passage.suggestions = suggest_originals(passage)  # type: ignore[attr-defined]
     return {
         "source": src,
         "page": page,
         "pdf_url": src.viewer_url(page.label) or src.url_at_page(page.label),
-        "passages": src.passages.select_related("block__document", "original").on_page(page),
+        "passages": passages,
         "citing": src.citations.of_page(page).claims(),
-        "can_align": bool(page.text) and is_analyst(request.user),
+        "can_align": can_align,
     }
 
 

@@ -299,3 +299,56 @@ def test_a_visitor_posting_the_form_is_sent_to_log_in_and_a_member_is_refused(
 
     assert logged_in(client, member).post(path, {"page": "19", "text": ORIGINAL}).status_code == 403
     assert not SourcePassage.objects.filter(provenance="original").exists()
+
+
+# --- help to align ---------------------------------------------------------------------------
+
+
+def test_the_source_page_suggests_the_likeliest_originals_and_one_click_aligns(
+    client: Client, quote_of_p19: SourcePassage, analyst: User, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    page = logged_in(client, analyst).get(f"/sources/{NDS}/pages/19/").text
+    suggestions = re.findall(r'<q lang="en">(.*?)</q>', page)
+    assert 1 <= len(suggestions) <= 3
+    assert "model allies - those that spend" in " ".join(suggestions[:2])
+    assert page.count("Use this") == len(suggestions)
+    chosen = next(s for s in suggestions if "model allies" in s)
+    response = client.post(
+        f"/passages/{quote_of_p19.pk}/original/",
+        {
+            "page": "19",
+            "text": chosen.replace("&#x27;", "'"),
+            "first_page": "19",
+            "last_page": "19",
+        },
+    )
+    assert response.status_code == 302
+    quote_of_p19.refresh_from_db()
+    assert quote_of_p19.original is not None and "model allies" in quote_of_p19.original.text
+    rows = client.get("/api/documents/npi-commentary-80/claims/").json()
+    assert rows[2]["status"] == "verified"
+    assert "Use this" not in client.get(f"/sources/{NDS}/pages/19/").text  # aligned now
+
+
+def test_no_suggestion_for_readers_who_may_not_align(
+    client: Client, quote_of_p19: SourcePassage, member: User, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    assert "Use this" not in client.get(f"/sources/{NDS}/pages/19/").text
+    assert "Use this" not in logged_in(client, member).get(f"/sources/{NDS}/pages/19/").text
+
+
+def test_an_original_pasted_with_other_line_breaks_is_found_on_the_page(
+    client: Client, quote_of_p19: SourcePassage, analyst: User, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    pasted = "model allies -\nthose   that\r\nspend what is\tneeded"
+    created = send_json(
+        logged_in(client, analyst),
+        "post",
+        "/api/source-passages/",
+        {"translation": quote_of_p19.pk, "text": pasted},
+        201,
+    )
+    assert created["first_page"] == "19"

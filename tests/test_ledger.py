@@ -176,7 +176,6 @@ def test_check_citations_prints_the_evidence_counts(seed_document: Document) -> 
     from io import StringIO
 
     from django.core.management import call_command
-
     from django.utils import translation
 
     out = StringIO()
