@@ -33,7 +33,10 @@ def test_the_claim_of_note_3_opens_the_pdf_at_the_index_of_printed_page_19(
     html = client.get(READER).content.decode()
 
     note3 = note(html, 3)
-    assert f'href="{NDS_PDF}#page=23"' in note3
+    # The file is stored: the link opens it in the viewer, at the PDF's 23rd page.
+    assert f'href="/sources/{NDS}/view/?page=19&amp;passage=' in note3
+    viewer = client.get(f"/sources/{NDS}/view/", {"page": "19"}).content.decode()
+    assert 'data-page="23"' in viewer
     assert 'class="passage page-text" lang="en" data-page="19"' in note3
     assert "This is printed page 19." in note3 and "model allies - those that spend" in note3
     assert "printed page 20." not in note3
@@ -46,7 +49,8 @@ def test_a_page_range_shows_the_text_of_each_page_and_opens_at_the_first(
 
     note6 = note(client.get(READER).content.decode(), 6)
 
-    assert f'href="{NDS_PDF}#page=24"' in note6
+    assert f'href="/sources/{NDS}/view/?page=20' in note6
+    assert 'data-page="24"' in client.get(f"/sources/{NDS}/view/", {"page": "20"}).text
     assert re.findall(r'data-page="(\w+)"', note6) == ["20", "21"]
     assert "can build a stronger," in note6 and "more mutually beneficial alliance" in note6
 
@@ -76,9 +80,12 @@ def test_a_cited_page_the_file_lacks_opens_the_pdf_without_a_page(
 
     html = client.get(READER).content.decode()
 
-    assert f'href="{NDS_PDF}#page=24"' in note(html, 6)  # pp.20–21 opens at p.20
+    assert f'href="/sources/{NDS}/view/?page=20' in note(html, 6)  # pp.20–21 opens at p.20
     page21 = client.get(f"/sources/{NDS}/pages/21/").content.decode()
-    assert f'href="{NDS_PDF}"' in page21
+    assert f'href="/sources/{NDS}/view/?page=21"' in page21
+    viewer = client.get(f"/sources/{NDS}/view/", {"page": "21"}).text
+    assert "The file has no page printed p.21: it opens at its first page." in viewer
+    assert 'data-page="1"' in viewer
 
 
 def test_the_source_page_shows_the_page_text_and_opens_the_pdf_at_its_index(
@@ -88,7 +95,7 @@ def test_the_source_page_shows_the_page_text_and_opens_the_pdf_at_its_index(
 
     html = client.get(f"/sources/{NDS}/pages/19/").content.decode()
 
-    assert f'href="{NDS_PDF}#page=23"' in html
+    assert f'href="/sources/{NDS}/view/?page=19"' in html
     assert '<div class="page-text" lang="en">' in html
     assert "This is printed page 19." in html
     # Front-matter pages have views of their own, by their roman label.

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from reader.checking import CitationReport, Kind, check_citations
 from reader.ledger import ledger, summarise
@@ -30,6 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("slug", nargs="?", help="a document's slug; every document if omitted")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):  # the interface's default language
+            self._check(options)
+
+    def _check(self, options: dict[str, Any]) -> None:
         documents = Document.objects.order_by("slug")
         if options["slug"]:
             documents = documents.filter(slug=options["slug"])
