@@ -26,6 +26,7 @@ class CitedPage:
     # text stands beside the claim; none when an aligned original passage already shows it.
     page_labels: list[str] = field(default_factory=list)
     pages: list[SourcePage] = field(default_factory=list)
+    title_in_note: bool = False  # the note's own words give the source's title: not said twice
 
 
 @dataclass
@@ -114,10 +115,18 @@ def _cited_pages(notes: Iterable[Note]) -> dict[int, list[CitedPage]]:
                 citation.page_view_url(),
                 citation.source_url_at_page(indexes),
                 [] if _shows_original(shown) else _cited_labels(citation, indexes),
+                title_in_note=_gives_title(citation.note, citation.source.title),
             )
         )
     _fill_page_texts(cited)
     return cited
+
+
+def _gives_title(note: Note, title: str) -> bool:
+    def words(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return bool(title.strip()) and words(title) in words(note.text)
 
 
 def _shows_original(passages: list[SourcePassage]) -> bool:
