@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import logged_in, wait_for_annotations
+from tests.helpers import drag_select, log_in, logged_in, wait_for_annotations
 from tests.pdfs import NDS_P19, import_nds_like_pdf
 
 pytestmark = [
@@ -321,6 +321,20 @@ def test_a_claim_is_one_tab_stop_and_the_skip_link_leads_to_the_text(
         assert presses < 25, f"claim 6 not reached in {presses} Tab presses"
         desktop.keyboard.press("Tab")
         presses += 1
+
+
+def test_a_starts_an_annotation_on_the_selected_words(
+    desktop: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    log_in(desktop, live_server, analyst)
+    drag_select(desktop, SENTENCE)
+    desktop.keyboard.press("a")
+    editor = desktop.get_by_role("dialog", name="New annotation")
+    expect(editor).to_be_visible()
+    expect(editor.locator("#editor-quote-text")).to_have_text(SENTENCE)
+    # Typing in the editor is typing, not shortcuts.
+    desktop.keyboard.type("a j k n")
+    expect(editor.get_by_label("Note (Markdown)")).to_have_value("a j k n")
 
 
 # --- on a phone -----------------------------------------------------------------------------------
