@@ -159,14 +159,11 @@ function shortenLongPassages(reader, messages) {
 // --- placing the margin ---------------------------------------------------------------------------
 
 // The words an item of the margin belongs to: a note's claim; an annotation card's highlight
-// (annotations/cards.js draws them).
-function marginTarget(reader, item) {
-  if (item.classList.contains("note")) {
-    return reader.querySelector(`.claim[data-note="${item.dataset.note}"]`);
-  }
-  return reader.querySelector(
-    `mark.annotation-highlight[data-annotation="${item.dataset.annotation}"]`,
-  );
+// (annotations/highlights.js gives the first mark of each the id highlight-N).
+function marginTarget(item) {
+  return item.classList.contains("note")
+    ? document.getElementById(`claim-${item.dataset.note}`)
+    : document.getElementById(`highlight-${item.dataset.annotation}`);
 }
 
 function shown(element) {
@@ -178,29 +175,33 @@ let readerElement = null;
 // Each note and annotation card beside the line its words start on, pushed down only as far as
 // the item above it requires (the sidenotes of Tufte CSS; Hypothesis' bucket bar). CSS sets
 // them in the margin, absolutely placed in .reader, where the margin stands beside the text.
+// Everything is measured first and written after, in one layout: where an item stands changes
+// neither its height nor the text.
 function place() {
   const reader = readerElement;
   if (!reader) return;
-  const items = [...reader.querySelectorAll(".row > .notes > .note, .row > .annotations > .annotation-card")];
-  for (const item of items) item.style.top = "";
-  reader.style.minHeight = "";
-  if (!html.classList.contains("sidenotes") || NARROW.matches) return;
+  const items = reader.querySelectorAll(
+    ".row > .notes > .note, .row > .annotations > .annotation-card",
+  );
+  const beside = html.classList.contains("sidenotes") && !NARROW.matches;
   const origin = reader.getBoundingClientRect().top;
   const wanted = [];
-  for (const [order, item] of items.entries()) {
-    if (!shown(item)) continue;
-    const target = marginTarget(reader, item);
+  for (const [order, item] of [...items].entries()) {
+    const target = beside && shown(item) ? marginTarget(item) : null;
     const line = target && shown(target) ? target.getClientRects()[0] : null;
-    if (line) wanted.push({ item, order, top: line.top - origin });
+    if (line) wanted.push({ item, order, top: line.top - origin, height: item.offsetHeight });
   }
   wanted.sort((a, b) => a.top - b.top || a.order - b.order);
   let floor = 0;
-  for (const { item, top } of wanted) {
-    const at = Math.max(top, floor);
-    item.style.top = `${at}px`;
-    floor = at + item.offsetHeight + GAP;
+  for (const placed of wanted) {
+    placed.at = Math.max(placed.top, floor);
+    floor = placed.at + placed.height + GAP;
   }
-  if (floor > reader.offsetHeight) reader.style.minHeight = `${Math.ceil(floor)}px`;
+  for (const item of items) item.style.top = "";
+  for (const { item, at } of wanted) item.style.top = `${at}px`;
+  // The margin may reach lower than the text: the page makes room for it (min-height never
+  // makes the reader shorter than its text).
+  reader.style.minHeight = wanted.length ? `${Math.ceil(floor)}px` : "";
 }
 
 let pending = 0;
@@ -293,15 +294,11 @@ function claims(reader) {
   return [...reader.querySelectorAll(".claim[id^='claim-']")];
 }
 
-// The claim the focus is on or in (a note takes its claim); null elsewhere.
+// The claim the focus is on or in: a claim, its marker, its note; null elsewhere.
 function currentClaim(reader) {
   const active = document.activeElement;
-  if (!active || !reader.contains(active)) return null;
-  const claim = active.closest(".claim[id^='claim-']");
-  if (claim) return claim;
-  const number = active.closest(".note, .marker")?.querySelector("[data-note]")?.dataset.note;
-  const note = active.closest(".note");
-  return document.getElementById(`claim-${note ? note.dataset.note : number}`);
+  const holder = active && reader.contains(active) ? active.closest("[data-note]") : null;
+  return holder ? document.getElementById(`claim-${holder.dataset.note}`) : null;
 }
 
 // The claim after (step 1) or before (step -1) the focus, in the order of the text.

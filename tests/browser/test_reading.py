@@ -189,6 +189,9 @@ def test_the_text_is_as_wide_with_public_annotations_and_they_can_be_hidden_for_
     expect(desktop.locator("#annotator-bar")).to_be_hidden()
     assert text_width(desktop) == without
     expect(desktop.locator(f"#highlight-{public_note.pk}")).to_have_attribute("tabindex", "-1")
+    # The hidden highlight no longer stands between the claim it is in and the claim's note.
+    desktop.locator("#claim-2").click()
+    expect(desktop).to_have_url(live_server.url + READER + "#note-2")
 
     desktop.reload()  # remembered by this browser
     wait_for_annotations(desktop)
