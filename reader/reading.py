@@ -5,6 +5,7 @@ A constant number of queries whatever the size of the document.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -123,10 +124,15 @@ def _cited_pages(notes: Iterable[Note]) -> dict[int, list[CitedPage]]:
 
 
 def _gives_title(note: Note, title: str) -> bool:
-    def words(text: str) -> str:
-        return " ".join(text.split()).casefold()
+    """Whether the note's own words name the source: its title, or in a short form its main
+    title (before a colon), as 「*National Defense Strategy*, p.19」 does."""
 
-    return bool(title.strip()) and words(title) in words(note.text)
+    def words(text: str) -> str:
+        return " ".join(text.replace("*", "").split()).casefold()
+
+    main = re.split(r"[:：]", title, maxsplit=1)[0]
+    names = {words(title), words(main)} - {""}
+    return any(len(name) >= 4 and name in words(note.text) for name in names)
 
 
 def _shows_original(passages: list[SourcePassage]) -> bool:

@@ -54,8 +54,8 @@ def test_the_note_of_a_page_citation_links_to_the_page_and_opens_the_pdf_there(
     client: Client, seed_document: Document
 ) -> None:
     note = note_html(client.get(READER).text, 3)
-    assert "National Defense Strategy: Restoring Peace" in note
-    assert '<span class="pages">p.19</span>' in note
+    assert "National Defense Strategy</em>, p.19." in note  # the note's words name the source
+    assert ">Source page p.19</a>" in note
     assert 'href="/sources/national-defense-strategy/pages/19/"' in note
     assert f'href="{NDS_PDF}#page=19"' in note
     # The quoted passage stands beside the note in the text: the note does not repeat it.
@@ -66,7 +66,7 @@ def test_a_page_range_prints_as_pp_and_opens_at_its_first_page(
     client: Client, seed_document: Document
 ) -> None:
     note = note_html(client.get(READER).text, 6)
-    assert '<span class="pages">pp.20–21</span>' in note
+    assert ">Source page pp.20–21</a>" in note
     assert f'href="{NDS_PDF}#page=20"' in note
     assert "こうした〔米韓両国が負う〕責任のバランス" in note  # the passage quoted from pp.20–21
 
@@ -75,8 +75,9 @@ def test_a_note_gives_the_title_of_its_source_once(client: Client, seed_document
     page = client.get(READER).text
     title = "National Defense Strategy: Restoring Peace Through Strength"
     assert note_html(page, 1).count(title) == 1  # the note's own words give it
-    assert note_html(page, 3).count(title) == 1  # a short form: the full title, once
-    assert '<span class="pages">p.19</span>' in note_html(page, 3)
+    # A short form names the work too: the full title is not added to it.
+    assert note_html(page, 3).count("National Defense Strategy") == 1
+    assert 'class="cited-source"' not in note_html(page, 3)
 
 
 def test_markers_are_no_tab_stops_of_their_own(client: Client, seed_document: Document) -> None:
@@ -96,7 +97,7 @@ def test_the_quotations_are_set_as_quotations(client: Client, seed_document: Doc
 def test_content_carries_its_language(client: Client, seed_document: Document) -> None:
     page = client.get(READER).text
     assert '<div class="text" lang="ja">' in page
-    assert '<span class="source-title" lang="en">National Defense Strategy' in page
+    assert '<em lang="en">National Defense Strategy' in page
     assert '<html lang="en">' in page
 
 

@@ -63,8 +63,10 @@ def test_clicking_the_claim_of_note_3_highlights_its_note_with_the_page_and_the_
     expect(note).to_have_css("background-color", HIGHLIGHT)
     expect(note).to_be_in_viewport()
 
-    expect(note.locator(".source-title")).to_have_text(NDS_TITLE)
-    expect(note.locator(".pages")).to_have_text("p.19")
+    # The note names its source in its own words (a short form): the title is not said twice.
+    expect(note.locator(".note-text")).to_have_text("National Defense Strategy, p.19.")
+    expect(note.get_by_text(NDS_TITLE)).to_have_count(0)
+    expect(note.get_by_role("link", name="Source page p.19")).to_be_visible()
     expect(note.locator("a[href='/sources/national-defense-strategy/pages/19/']")).to_have_count(1)
     open_source = note.locator("a.open-source")
     expect(open_source).to_have_count(1)
@@ -186,7 +188,7 @@ def test_without_javascript_the_claim_of_note_3_still_leads_to_its_note(
     expect(note).to_be_visible()
     expect(note).to_be_in_viewport()
     expect(note).to_have_css("background-color", HIGHLIGHT)
-    expect(note.locator(".pages")).to_have_text("p.19")
+    expect(note.get_by_role("link", name="Source page p.19")).to_be_visible()
 
 
 def test_the_search_box_finds_a_two_character_word_and_jumps_to_its_place(
