@@ -307,7 +307,12 @@ function neighbourClaim(reader, step) {
   const current = currentClaim(reader);
   if (current) return all[all.indexOf(current) + step] || null;
   const active = document.activeElement;
-  if (!active || !reader.contains(active)) return step > 0 ? all[0] : null;
+  if (!active || !reader.contains(active)) {
+    // From outside the text: the first claim in view, or the one before it.
+    const first = all.findIndex((claim) => claim.getBoundingClientRect().top >= 0);
+    const at = first < 0 ? all.length : first;
+    return step > 0 ? all[at] || null : all[at - 1] || null;
+  }
   const after = all.filter(
     (claim) => active.compareDocumentPosition(claim) & Node.DOCUMENT_POSITION_FOLLOWING,
   );

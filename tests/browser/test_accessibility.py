@@ -106,3 +106,22 @@ def test_axe_finds_no_violation_on_the_reader_with_annotations_shown_or_hidden(
         expect(card).to_be_hidden()
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_axe_finds_no_violation_in_the_dark_and_in_quiet_reading_with_a_note_open(
+    viewport: dict[str, int],
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+) -> None:
+    page = new_context(viewport=viewport, bypass_csp=True, color_scheme="dark").new_page()
+    page.goto(live_server.url + PAGES["reader"])
+    expect(page.locator("html")).to_contain_class("reader-enhanced")
+    if viewport == WIDE:
+        page.get_by_role("button", name="Quiet reading").click()
+    page.locator("#claim-6").click()
+    expect(page.locator("#note-6")).to_be_visible()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
