@@ -5,6 +5,8 @@
 // Everything here is an enhancement: without JavaScript the plain anchors do the work and each
 // paragraph's notes follow it.
 
+import { stack } from "./margin.js";
+
 const NARROW = window.matchMedia("(max-width: 700px)");
 const GAP = 12; // px between two items of the margin
 const LONG_PASSAGE = 240; // code points: a longer passage is shortened behind "Show all"
@@ -191,17 +193,12 @@ function place() {
     const line = target && shown(target) ? target.getClientRects()[0] : null;
     if (line) wanted.push({ item, order, top: line.top - origin, height: item.offsetHeight });
   }
-  wanted.sort((a, b) => a.top - b.top || a.order - b.order);
-  let floor = 0;
-  for (const placed of wanted) {
-    placed.at = Math.max(placed.top, floor);
-    floor = placed.at + placed.height + GAP;
-  }
+  const { placed, bottom } = stack(wanted, GAP);
   for (const item of items) item.style.top = "";
-  for (const { item, at } of wanted) item.style.top = `${at}px`;
+  for (const { item, at } of placed) item.style.top = `${at}px`;
   // The margin may reach lower than the text: the page makes room for it (min-height never
   // makes the reader shorter than its text).
-  reader.style.minHeight = wanted.length ? `${Math.ceil(floor)}px` : "";
+  reader.style.minHeight = placed.length ? `${Math.ceil(bottom)}px` : "";
 }
 
 let pending = 0;
