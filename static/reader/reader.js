@@ -34,7 +34,7 @@ function remember(key, value) {
   }
 }
 
-// --- claims and notes, linked ---------------------------------------------------------------------
+// --- claims and notes, linked --------------------------------------------------------------------
 
 function partners(number) {
   return document.querySelectorAll(`.claim[data-note="${number}"], .note[data-note="${number}"]`);
@@ -57,7 +57,7 @@ function linkClaimsAndNotes(reader) {
   }
 }
 
-// --- notes on demand --------------------------------------------------------------------------------
+// --- notes on demand -----------------------------------------------------------------------------
 
 // On a narrow screen, and in quiet reading, notes are closed until their claim asks for them.
 function onDemand() {
@@ -69,7 +69,9 @@ function noteOf(number) {
 }
 
 function openers(number) {
-  return document.querySelectorAll(`.claim[data-note="${number}"], .marker a[data-note="${number}"]`);
+  return document.querySelectorAll(
+    `.claim[data-note="${number}"], .marker a[data-note="${number}"]`,
+  );
 }
 
 function setOpen(note, open) {
@@ -81,7 +83,9 @@ function setOpen(note, open) {
 }
 
 function markOpeners(reader) {
-  for (const note of reader.querySelectorAll(".note")) setOpen(note, note.classList.contains("is-open"));
+  for (const note of reader.querySelectorAll(".note")) {
+    setOpen(note, note.classList.contains("is-open"));
+  }
 }
 
 // A claim or its marker, activated: where notes open on demand, opens or closes its note; the
@@ -103,7 +107,7 @@ function onOpenerClick(event) {
   }
 }
 
-// --- one Tab stop per claim -----------------------------------------------------------------------
+// --- one Tab stop per claim ----------------------------------------------------------------------
 
 // The links and buttons of a note are Tab stops only while the focus is in it: Tab goes from
 // claim to claim; Enter (or n) on a claim takes the focus into its note, Escape back.
@@ -131,7 +135,7 @@ function manageNoteStops(reader) {
   }
 }
 
-// --- long passages --------------------------------------------------------------------------------
+// --- long passages -------------------------------------------------------------------------------
 
 function shortenLongPassages(reader, messages) {
   let count = 0;
@@ -158,7 +162,7 @@ function shortenLongPassages(reader, messages) {
   }
 }
 
-// --- placing the margin ---------------------------------------------------------------------------
+// --- placing the margin --------------------------------------------------------------------------
 
 // The words an item of the margin belongs to: a note's claim; an annotation card's highlight
 // (annotations/highlights.js gives the first mark of each the id highlight-N).
@@ -207,7 +211,7 @@ function placeSoon() {
   pending = requestAnimationFrame(place);
 }
 
-// --- preferences ----------------------------------------------------------------------------------
+// --- preferences ---------------------------------------------------------------------------------
 
 function applyPreferences() {
   html.classList.toggle("annotations-hidden", remembered(KEYS.annotations, "shown") === "hidden");
@@ -243,7 +247,8 @@ function setUpControls(reader) {
   const larger = document.getElementById("text-larger");
   const sync = () => {
     const size = applyPreferences();
-    annotations.setAttribute("aria-pressed", String(!html.classList.contains("annotations-hidden")));
+    const hidden = html.classList.contains("annotations-hidden");
+    annotations.setAttribute("aria-pressed", String(!hidden));
     quiet.setAttribute("aria-pressed", String(html.classList.contains("quiet-reading")));
     smaller.disabled = size === TEXT_SIZES[0];
     larger.disabled = size === TEXT_SIZES[TEXT_SIZES.length - 1];
@@ -280,7 +285,7 @@ function setUpControls(reader) {
   sync();
 }
 
-// --- keyboard shortcuts ---------------------------------------------------------------------------
+// --- keyboard shortcuts --------------------------------------------------------------------------
 
 function showShortcuts() {
   const dialog = document.getElementById("reader-shortcuts");
@@ -333,7 +338,9 @@ function openNote(reader) {
 }
 
 function typing(target) {
-  return target.closest?.("input, textarea, select, [contenteditable]:not([contenteditable=false])");
+  return target.closest?.(
+    "input, textarea, select, [contenteditable]:not([contenteditable=false])",
+  );
 }
 
 function onShortcut(event, reader) {
@@ -359,7 +366,7 @@ function onShortcut(event, reader) {
   event.preventDefault();
 }
 
-// --- starting -------------------------------------------------------------------------------------
+// --- starting ------------------------------------------------------------------------------------
 
 function openTargetedNote() {
   const target = location.hash.startsWith("#note-")

@@ -10,7 +10,13 @@ const GAP = 12;
 
 describe("stacking the margin", () => {
   test("an item with room stands at the line of its words", () => {
-    const { placed } = stack([{ top: 100, height: 50, order: 0 }, { top: 300, height: 50, order: 1 }], GAP);
+    const { placed } = stack(
+      [
+        { top: 100, height: 50, order: 0 },
+        { top: 300, height: 50, order: 1 },
+      ],
+      GAP,
+    );
     assert.deepEqual(
       placed.map((item) => item.at),
       [100, 300],
