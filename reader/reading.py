@@ -5,6 +5,7 @@ A constant number of queries whatever the size of the document.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class CitedPage:
     # text stands beside the claim; none when an aligned original passage already shows it.
     page_labels: list[str] = field(default_factory=list)
     pages: list[SourcePage] = field(default_factory=list)
+    title_in_note: bool = False  # the note's own words give the source's title: not said twice
 
 
 @dataclass
@@ -115,10 +117,23 @@ def _cited_pages(notes: Iterable[Note]) -> dict[int, list[CitedPage]]:
                 citation.source.viewer_url(citation.first_page, citation.passage_id)
                 or citation.source_url_at_page(indexes),
                 [] if _shows_original(shown) else _cited_labels(citation, indexes),
+                title_in_note=_gives_title(citation.note, citation.source.title),
             )
         )
     _fill_page_texts(cited)
     return cited
+
+
+def _gives_title(note: Note, title: str) -> bool:
+    """Whether the note's own words name the source: its title, or in a short form its main
+    title (before a colon), as 「*National Defense Strategy*, p.19」 does."""
+
+    def words(text: str) -> str:
+        return " ".join(text.replace("*", "").split()).casefold()
+
+    main = re.split(r"[:：]", title, maxsplit=1)[0]
+    names = {words(title), words(main)} - {""}
+    return any(len(name) >= 4 and name in words(note.text) for name in names)
 
 
 def _shows_original(passages: list[SourcePassage]) -> bool:

@@ -55,20 +55,37 @@ def test_the_note_of_a_page_citation_links_to_the_page_and_opens_the_pdf_there(
     client: Client, seed_document: Document
 ) -> None:
     note = note_html(client.get(READER).text, 3)
-    assert "National Defense Strategy: Restoring Peace" in note
-    assert '<span class="pages">p.19</span>' in note
+    assert "National Defense Strategy</em>, p.19." in note  # the note's words name the source
+    assert ">Source page p.19</a>" in note
     assert 'href="/sources/national-defense-strategy/pages/19/"' in note
     assert f'href="{NDS_PDF}#page=19"' in note
-    assert "欧州、中東、そして朝鮮半島においては" in note  # the quoted passage, beside it
+    # The quoted passage stands beside the note in the text: the note does not repeat it.
+    assert "欧州、中東、そして朝鮮半島においては" not in note
 
 
 def test_a_page_range_prints_as_pp_and_opens_at_its_first_page(
     client: Client, seed_document: Document
 ) -> None:
     note = note_html(client.get(READER).text, 6)
-    assert '<span class="pages">pp.20–21</span>' in note
+    assert ">Source page pp.20–21</a>" in note
     assert f'href="{NDS_PDF}#page=20"' in note
     assert "こうした〔米韓両国が負う〕責任のバランス" in note  # the passage quoted from pp.20–21
+
+
+def test_a_note_gives_the_title_of_its_source_once(client: Client, seed_document: Document) -> None:
+    page = client.get(READER).text
+    title = "National Defense Strategy: Restoring Peace Through Strength"
+    assert note_html(page, 1).count(title) == 1  # the note's own words give it
+    # A short form names the work too: the full title is not added to it.
+    assert note_html(page, 3).count("National Defense Strategy") == 1
+    assert 'class="cited-source"' not in note_html(page, 3)
+
+
+def test_markers_are_no_tab_stops_of_their_own(client: Client, seed_document: Document) -> None:
+    page = client.get(READER).text
+    assert page.count('<sup class="marker"><a href="#note-') == 10
+    assert page.count('data-note="3" tabindex="-1" aria-label="Note 3"') == 1
+    assert 'class="reader" id="text"' in page and 'href="#text"' in page  # the skip link
 
 
 def test_the_quotations_are_set_as_quotations(client: Client, seed_document: Document) -> None:
@@ -81,7 +98,7 @@ def test_the_quotations_are_set_as_quotations(client: Client, seed_document: Doc
 def test_content_carries_its_language(client: Client, seed_document: Document) -> None:
     page = client.get(READER).text
     assert '<div class="text" lang="ja">' in page
-    assert '<span class="source-title" lang="en">National Defense Strategy' in page
+    assert '<em lang="en">National Defense Strategy' in page
     assert '<html lang="en">' in page
 
 
@@ -240,7 +257,7 @@ def test_a_note_shows_its_own_quotation_not_every_copy_of_it(
 ) -> None:
     import_commentary(write_large_commentary(tmp_path / "other.txt", copies=3))
     note = note_html(client.get(READER).text, 3)
-    assert note.count('<blockquote class="passage"') == 1
+    assert note.count('<blockquote class="passage"') == 0  # its quotation stands beside it
     note6 = note_html(client.get(READER).text, 6)  # cites pp.20–21 without closing a quotation
     assert note6.count('<blockquote class="passage"') == 1
 

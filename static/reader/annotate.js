@@ -56,6 +56,8 @@ async function start() {
     return;
   }
   document.documentElement.classList.add("annotator-on");
+  // There is something to show or write: the reader may show or hide it (static/reader/reader.js).
+  document.getElementById("toggle-annotations").hidden = false;
   reader.classList.add("annotating");
   document.getElementById("annotator-bar").hidden = false;
   render();

@@ -1,7 +1,40 @@
-// Side-by-side reading: align each note with its claim, and link them on hover and focus.
-// Everything here is an enhancement: without JavaScript the plain anchors do the work.
+// Reading the commentary: notes beside the line of their claims (sidenotes) on wide screens,
+// opened on demand under their paragraph on narrow ones; the reader's preferences (annotations
+// shown or hidden, quiet reading, text size), remembered per browser; long passages behind
+// "Show all"; and the keyboard shortcuts (j / k, n, a, ?).
+// Everything here is an enhancement: without JavaScript the plain anchors do the work and each
+// paragraph's notes follow it.
 
-const WIDE = window.matchMedia("(min-width: 701px)");
+import { stack } from "./margin.js";
+
+const NARROW = window.matchMedia("(max-width: 700px)");
+const GAP = 12; // px between two items of the margin
+const LONG_PASSAGE = 240; // code points: a longer passage is shortened behind "Show all"
+const TEXT_SIZES = ["0.9", "1", "1.125", "1.25", "1.4"]; // the text's scale, smaller to larger
+const html = document.documentElement;
+const KEYS = {
+  annotations: "reader:annotations",
+  quiet: "reader:quiet",
+  size: "reader:text-size",
+};
+
+function remembered(key, fallback) {
+  try {
+    return localStorage.getItem(key) ?? fallback;
+  } catch {
+    return fallback; // storage refused (private mode, a policy): the defaults hold
+  }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // nothing to do: the preference holds for this page only
+  }
+}
+
+// --- claims and notes, linked --------------------------------------------------------------------
 
 function partners(number) {
   return document.querySelectorAll(`.claim[data-note="${number}"], .note[data-note="${number}"]`);
@@ -13,70 +46,376 @@ function setActive(number, active) {
   }
 }
 
-function linkClaimsAndNotes(root) {
-  for (const element of root.querySelectorAll(".claim, .note, .marker a, .note-number")) {
+function linkClaimsAndNotes(reader) {
+  for (const element of reader.querySelectorAll(".claim, .note, .marker a, .note-number")) {
     const number = element.dataset.note || element.closest("[data-note]")?.dataset.note;
     if (!number) continue;
-    const target = element.classList.contains("note") ? element : element;
-    target.addEventListener("mouseenter", () => setActive(number, true));
-    target.addEventListener("mouseleave", () => setActive(number, false));
-    target.addEventListener("focusin", () => setActive(number, true));
-    target.addEventListener("focusout", () => setActive(number, false));
+    element.addEventListener("mouseenter", () => setActive(number, true));
+    element.addEventListener("mouseleave", () => setActive(number, false));
+    element.addEventListener("focusin", () => setActive(number, true));
+    element.addEventListener("focusout", () => setActive(number, false));
   }
 }
 
-// Push each item of a margin (a note; an annotation card, see annotations/cards.js) down to the
-// line of the words it belongs to, never over the item above it, where the margin stands beside
-// the text.
-function marginTarget(row, item) {
-  if (item.classList.contains("note")) {
-    return row.querySelector(`.claim[data-note="${item.dataset.note}"]`);
+// --- notes on demand -----------------------------------------------------------------------------
+
+// On a narrow screen, and in quiet reading, notes are closed until their claim asks for them.
+function onDemand() {
+  return NARROW.matches || html.classList.contains("quiet-reading");
+}
+
+function noteOf(number) {
+  return document.getElementById(`note-${number}`);
+}
+
+function openers(number) {
+  return document.querySelectorAll(
+    `.claim[data-note="${number}"], .marker a[data-note="${number}"]`,
+  );
+}
+
+function setOpen(note, open) {
+  note.classList.toggle("is-open", open);
+  for (const opener of openers(note.dataset.note)) {
+    if (onDemand()) opener.setAttribute("aria-expanded", String(open));
+    else opener.removeAttribute("aria-expanded");
   }
-  return row.querySelector(`.annotation-highlight[data-annotation="${item.dataset.annotation}"]`);
 }
 
-function beside(column, text) {
-  return text && column.getBoundingClientRect().left >= text.getBoundingClientRect().right;
+function markOpeners(reader) {
+  for (const note of reader.querySelectorAll(".note")) {
+    setOpen(note, note.classList.contains("is-open"));
+  }
 }
 
-function align(root) {
-  for (const row of root.querySelectorAll(".row")) {
-    const text = row.querySelector(":scope > .text");
-    for (const column of row.querySelectorAll(":scope > .notes, :scope > .annotations")) {
-      const items = column.querySelectorAll(":scope > .note, :scope > .annotation-card");
-      for (const item of items) {
-        item.style.marginTop = "";
-      }
-      if (!WIDE.matches || !beside(column, text)) continue;
-      const top = column.getBoundingClientRect().top;
-      let floor = 0;
-      for (const item of items) {
-        const target = marginTarget(row, item);
-        if (!target || item.hidden) continue;
-        const want = target.getBoundingClientRect().top - top;
-        const natural = item.offsetTop;
-        const shift = Math.max(0, want - Math.max(natural, floor));
-        item.style.marginTop = `${shift}px`;
-        floor = item.offsetTop + item.offsetHeight;
-      }
-    }
+// A claim or its marker, activated: where notes open on demand, opens or closes its note; the
+// keyboard takes the focus into the note, where its links are.
+function onOpenerClick(event) {
+  const opener = event.target.closest(".claim[data-note], .marker a[data-note]");
+  if (!opener || !getSelection().isCollapsed) return;
+  const note = noteOf(opener.dataset.note);
+  if (!note) return;
+  const byKeyboard = event.detail === 0;
+  if (onDemand()) {
+    event.preventDefault();
+    const open = !note.classList.contains("is-open");
+    setOpen(note, open);
+    place();
+    if (open && byKeyboard) note.focus();
+  } else if (byKeyboard) {
+    setTimeout(() => note.focus({ preventScroll: true }), 0); // after the anchor has scrolled
+  }
+}
+
+// --- one Tab stop per claim ----------------------------------------------------------------------
+
+// The links and buttons of a note are Tab stops only while the focus is in it: Tab goes from
+// claim to claim; Enter (or n) on a claim takes the focus into its note, Escape back.
+const FOCUSABLE = "a[href], button";
+
+function setNoteStops(note, on) {
+  for (const element of note.querySelectorAll(FOCUSABLE)) {
+    if (on) element.removeAttribute("tabindex");
+    else element.tabIndex = -1;
+  }
+}
+
+function manageNoteStops(reader) {
+  for (const note of reader.querySelectorAll(".note")) {
+    note.tabIndex = -1;
+    setNoteStops(note, false);
+    note.addEventListener("focusin", () => setNoteStops(note, true));
+    note.addEventListener("focusout", (event) => {
+      if (!note.contains(event.relatedTarget)) setNoteStops(note, false);
+    });
+    note.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") return;
+      document.getElementById(`claim-${note.dataset.note}`)?.focus();
+    });
+  }
+}
+
+// --- long passages -------------------------------------------------------------------------------
+
+function shortenLongPassages(reader, messages) {
+  let count = 0;
+  for (const text of reader.querySelectorAll(".note blockquote.passage > p")) {
+    if (Array.from(text.textContent.trim()).length <= LONG_PASSAGE) continue;
+    count += 1;
+    text.id ||= `passage-text-${count}`;
+    text.classList.add("is-shortened");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "show-all";
+    button.textContent = messages.showAll;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", text.id);
+    button.tabIndex = -1; // a Tab stop once the focus is in its note, as the note's links
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? messages.showLess : messages.showAll;
+      text.classList.toggle("is-shortened", !open);
+      place();
+    });
+    text.after(button);
+  }
+}
+
+// --- placing the margin --------------------------------------------------------------------------
+
+// The words an item of the margin belongs to: a note's claim; an annotation card's highlight
+// (annotations/highlights.js gives the first mark of each the id highlight-N).
+function marginTarget(item) {
+  return item.classList.contains("note")
+    ? document.getElementById(`claim-${item.dataset.note}`)
+    : document.getElementById(`highlight-${item.dataset.annotation}`);
+}
+
+function shown(element) {
+  return element.getClientRects().length > 0;
+}
+
+let readerElement = null;
+
+// Each note and annotation card beside the line its words start on, pushed down only as far as
+// the item above it requires (the sidenotes of Tufte CSS; Hypothesis' bucket bar). CSS sets
+// them in the margin, absolutely placed in .reader, where the margin stands beside the text.
+// Everything is measured first and written after, in one layout: where an item stands changes
+// neither its height nor the text.
+function place() {
+  const reader = readerElement;
+  if (!reader) return;
+  const items = reader.querySelectorAll(
+    ".row > .notes > .note, .row > .annotations > .annotation-card",
+  );
+  const beside = html.classList.contains("sidenotes") && !NARROW.matches;
+  const origin = reader.getBoundingClientRect().top;
+  const wanted = [];
+  for (const [order, item] of [...items].entries()) {
+    const target = beside && shown(item) ? marginTarget(item) : null;
+    const line = target && shown(target) ? target.getClientRects()[0] : null;
+    if (line) wanted.push({ item, order, top: line.top - origin, height: item.offsetHeight });
+  }
+  const { placed, bottom } = stack(wanted, GAP);
+  for (const item of items) item.style.top = "";
+  for (const { item, at } of placed) item.style.top = `${at}px`;
+  // The margin may reach lower than the text: the page makes room for it (min-height never
+  // makes the reader shorter than its text).
+  reader.style.minHeight = placed.length ? `${Math.ceil(bottom)}px` : "";
+}
+
+let pending = 0;
+function placeSoon() {
+  cancelAnimationFrame(pending);
+  pending = requestAnimationFrame(place);
+}
+
+// --- preferences ---------------------------------------------------------------------------------
+
+function applyPreferences() {
+  html.classList.toggle("annotations-hidden", remembered(KEYS.annotations, "shown") === "hidden");
+  html.classList.toggle("quiet-reading", remembered(KEYS.quiet, "off") === "on");
+  const size = TEXT_SIZES.includes(remembered(KEYS.size, "1")) ? remembered(KEYS.size, "1") : "1";
+  html.style.setProperty("--text-scale", size);
+  return size;
+}
+
+// Highlights of hidden annotations are no Tab stops; annotations/cards.js sets them again on
+// every drawing, and says so with reader:layout, after which this runs.
+function quietHighlights() {
+  if (!html.classList.contains("annotations-hidden")) return;
+  for (const mark of document.querySelectorAll("mark.annotation-highlight[tabindex]")) {
+    mark.tabIndex = -1;
+  }
+}
+
+function restoreHighlights() {
+  if (html.classList.contains("annotations-hidden")) return;
+  for (const mark of document.querySelectorAll("mark.annotation-highlight[id]:not(.is-filtered)")) {
+    mark.tabIndex = 0;
+  }
+}
+
+function setUpControls(reader) {
+  const controls = document.getElementById("reading-controls");
+  if (!controls) return;
+  controls.hidden = false;
+  const annotations = document.getElementById("toggle-annotations");
+  const quiet = document.getElementById("toggle-quiet");
+  const smaller = document.getElementById("text-smaller");
+  const larger = document.getElementById("text-larger");
+  const sync = () => {
+    const size = applyPreferences();
+    const hidden = html.classList.contains("annotations-hidden");
+    annotations.setAttribute("aria-pressed", String(!hidden));
+    quiet.setAttribute("aria-pressed", String(html.classList.contains("quiet-reading")));
+    smaller.disabled = size === TEXT_SIZES[0];
+    larger.disabled = size === TEXT_SIZES[TEXT_SIZES.length - 1];
+    markOpeners(reader);
+    quietHighlights();
+    restoreHighlights();
+    placeSoon();
+  };
+  annotations.addEventListener("click", () => {
+    const hidden = annotations.getAttribute("aria-pressed") === "true";
+    remember(KEYS.annotations, hidden ? "hidden" : "shown");
+    sync();
+  });
+  quiet.addEventListener("click", () => {
+    remember(KEYS.quiet, quiet.getAttribute("aria-pressed") === "true" ? "off" : "on");
+    sync();
+  });
+  for (const [button, step] of [
+    [smaller, -1],
+    [larger, 1],
+  ]) {
+    button.addEventListener("click", () => {
+      const at = TEXT_SIZES.indexOf(applyPreferences());
+      const next = TEXT_SIZES[Math.min(Math.max(at + step, 0), TEXT_SIZES.length - 1)];
+      remember(KEYS.size, next);
+      sync();
+    });
+  }
+  document.getElementById("show-shortcuts").addEventListener("click", showShortcuts);
+  // Another tab of this browser changed a preference: this one follows.
+  window.addEventListener("storage", (event) => {
+    if (Object.values(KEYS).includes(event.key)) sync();
+  });
+  sync();
+}
+
+// --- keyboard shortcuts --------------------------------------------------------------------------
+
+function showShortcuts() {
+  const dialog = document.getElementById("reader-shortcuts");
+  if (dialog && !dialog.open) dialog.showModal();
+}
+
+function claims(reader) {
+  return [...reader.querySelectorAll(".claim[id^='claim-']")];
+}
+
+// The claim the focus is on or in: a claim, its marker, its note; null elsewhere.
+function currentClaim(reader) {
+  const active = document.activeElement;
+  const holder = active && reader.contains(active) ? active.closest("[data-note]") : null;
+  return holder ? document.getElementById(`claim-${holder.dataset.note}`) : null;
+}
+
+// The claim after (step 1) or before (step -1) the focus, in the order of the text.
+function neighbourClaim(reader, step) {
+  const all = claims(reader);
+  const current = currentClaim(reader);
+  if (current) return all[all.indexOf(current) + step] || null;
+  const active = document.activeElement;
+  if (!active || !reader.contains(active)) {
+    // From outside the text: the first claim in view, or the one before it.
+    const first = all.findIndex((claim) => claim.getBoundingClientRect().top >= 0);
+    const at = first < 0 ? all.length : first;
+    return step > 0 ? all[at] || null : all[at - 1] || null;
+  }
+  const after = all.filter(
+    (claim) => active.compareDocumentPosition(claim) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+  return step > 0 ? after[0] || null : all[all.length - after.length - 1] || null;
+}
+
+function focusClaim(claim) {
+  if (!claim) return;
+  claim.focus({ preventScroll: true });
+  claim.scrollIntoView({ block: "center" });
+}
+
+function openNote(reader) {
+  const claim = currentClaim(reader) || neighbourClaim(reader, 1);
+  const note = claim && noteOf(claim.dataset.note);
+  if (!note) return;
+  if (onDemand()) setOpen(note, true);
+  place();
+  note.focus({ preventScroll: true });
+  note.scrollIntoView({ block: "nearest" });
+}
+
+function typing(target) {
+  return target.closest?.(
+    "input, textarea, select, [contenteditable]:not([contenteditable=false])",
+  );
+}
+
+function onShortcut(event, reader) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (typing(event.target) || document.querySelector("dialog[open]")) return;
+  const key = event.key;
+  if (key === "?") {
+    showShortcuts();
+  } else if (event.shiftKey) {
+    return;
+  } else if (key === "j" || key === "k") {
+    focusClaim(neighbourClaim(reader, key === "j" ? 1 : -1));
+  } else if (key === "n") {
+    openNote(reader);
+  } else if (key === "a") {
+    // The Annotate control of analysts (annotations/selection.js), on the current selection.
+    const button = document.getElementById("annotate-button");
+    if (!button || getSelection().isCollapsed) return;
+    button.click();
+  } else {
+    return;
+  }
+  event.preventDefault();
+}
+
+// --- starting ------------------------------------------------------------------------------------
+
+function openTargetedNote() {
+  const target = location.hash.startsWith("#note-")
+    ? document.getElementById(location.hash.slice(1))
+    : null;
+  if (target?.classList.contains("note") && onDemand()) {
+    setOpen(target, true);
+    placeSoon();
   }
 }
 
 function start() {
   const reader = document.querySelector(".reader");
   if (!reader) return;
+  readerElement = reader;
+  const messages = document.getElementById("reader-messages")?.dataset || {
+    showAll: "Show all",
+    showLess: "Show less",
+  };
   linkClaimsAndNotes(reader);
-  align(reader);
-  WIDE.addEventListener("change", () => align(reader));
-  // annotations/cards.js announces each change to the highlights and cards it shows.
-  document.addEventListener("reader:layout", () => align(reader));
-  let pending = 0;
-  window.addEventListener("resize", () => {
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => align(reader));
+  manageNoteStops(reader);
+  shortenLongPassages(reader, messages);
+  reader.addEventListener("click", onOpenerClick);
+  document.addEventListener("keydown", (event) => onShortcut(event, reader));
+  setUpControls(reader);
+  html.classList.add("sidenotes");
+  markOpeners(reader);
+  openTargetedNote();
+  window.addEventListener("hashchange", openTargetedNote);
+  NARROW.addEventListener("change", () => {
+    markOpeners(reader);
+    place();
   });
-  document.documentElement.classList.add("reader-enhanced");
+  // annotations/cards.js announces each change to the highlights and cards it shows.
+  document.addEventListener("reader:layout", () => {
+    quietHighlights();
+    place();
+  });
+  window.addEventListener("resize", placeSoon);
+  let width = reader.clientWidth;
+  new ResizeObserver(() => {
+    if (reader.clientWidth === width) return;
+    width = reader.clientWidth;
+    placeSoon();
+  }).observe(reader);
+  document.fonts?.ready.then(place);
+  document.fonts?.addEventListener("loadingdone", placeSoon);
+  place();
+  html.classList.add("reader-enhanced");
 }
 
 start();

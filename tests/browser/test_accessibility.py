@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext
+from django.contrib.auth.models import User
+from playwright.sync_api import BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
 
 from reader.models import Document
-from tests.helpers import NARROW, WIDE
+from tests.helpers import NARROW, WIDE, logged_in, wait_for_annotations
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,5 +56,72 @@ def test_axe_finds_no_violation_on_the_reader_in_a_narrow_window(
 ) -> None:
     page = new_context(viewport=NARROW, bypass_csp=True).new_page()
     page.goto(live_server.url + PAGES["reader"])
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("shown", [True, False], ids=["annotations shown", "annotations hidden"])
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_axe_finds_no_violation_on_the_reader_with_annotations_shown_or_hidden(
+    language: str,
+    shown: bool,
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+) -> None:
+    words = "公表された国家防衛戦略の記述のうち"
+    start = live_document.plain_text().index(words)
+    target = {
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": words},
+            {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
+        ]
+    }
+    response = logged_in(analyst).post(
+        "/api/annotations/",
+        {
+            "document": live_document.slug,
+            "target": target,
+            "body": "*Public*",
+            "visibility": "public",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    context = new_context(viewport=WIDE, bypass_csp=True, locale=language)
+    page = context.new_page()
+    page.goto(live_server.url + PAGES["reader"])
+    wait_for_annotations(page)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    toggle = page.locator("#toggle-annotations")
+    if not shown:
+        toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true" if shown else "false")
+    card = page.locator(".annotation-card")
+    if shown:
+        expect(card).to_be_visible()
+    else:
+        expect(card).to_be_hidden()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_axe_finds_no_violation_in_the_dark_and_in_quiet_reading_with_a_note_open(
+    viewport: dict[str, int],
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+) -> None:
+    page = new_context(viewport=viewport, bypass_csp=True, color_scheme="dark").new_page()
+    page.goto(live_server.url + PAGES["reader"])
+    expect(page.locator("html")).to_contain_class("reader-enhanced")
+    if viewport == WIDE:
+        page.get_by_role("button", name="Quiet reading").click()
+    page.locator("#claim-6").click()
+    expect(page.locator("#note-6")).to_be_visible()
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
