@@ -117,7 +117,7 @@ class _Check:
                 Q(block__document=document)
                 | Q(pk__in=Citation.objects.filter(note__document=document).values("passage_id"))
             )
-            .select_related("source", "block", "original")
+            .select_related("source", "block__document", "original")
             .order_by("block__position", "id")
         )
         sources = {c.source_id: c.source for note in self.notes for c in note.citations.all()}

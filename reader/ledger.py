@@ -347,3 +347,15 @@ def summarise(rows: list[LedgerRow]) -> EvidenceSummary:
             if citation is not None and evidence.missing_file:
                 missing.setdefault(citation.source_id, citation.source)
     return EvidenceSummary(counts, list(missing.values()))
+
+
+def mark_claims(claims: list[tuple[Claim, str]], viewer: Any) -> None:
+    """Give each claim (as Citation.claims lists them) its ledger row, as `claim.evidence`."""
+    documents = {claim.document_id: claim.document for claim, _pages in claims}
+    rows = {
+        (document.pk, row.note): row
+        for document in documents.values()
+        for row in ledger(document, viewer)
+    }
+    for claim, _pages in claims:
+        claim.evidence = rows.get((claim.document_id, claim.note.number))  # type: ignore[attr-defined]

@@ -48,6 +48,7 @@ from .ledger import (
     filtered,
     ledger,
     ledger_rows,
+    mark_claims,
     summarise,
 )
 from .middleware import DATABASE_UNAVAILABLE, unavailable
@@ -113,9 +114,12 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
     key = f"reader:body:{doc.pk}:{doc.revision}:{doc.updated.timestamp()}:{get_language()}"
     body = cache.get(key)
     if body is None:
-        body = render_to_string(
-            "reader/_document_body.html", {"document": doc, "rows": layout(doc)}
-        )
+        rows = layout(doc)
+        evidence = {row.note: row for row in ledger(doc, AnonymousUser())}  # no judgements
+        for block in rows:
+            for note, _ in block.notes:
+                note.evidence = evidence.get(note.number)  # type: ignore[attr-defined]
+        body = render_to_string("reader/_document_body.html", {"document": doc, "rows": rows})
         cache.set(key, body, settings.READER_CACHE_SECONDS)
     context = {
         "document": doc,
@@ -150,11 +154,13 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @shared_by_anonymous(lambda slug: SOURCES, sources_stamp)
 def source(request: HttpRequest, slug: str) -> HttpResponse:
     src = get_object_or_404(Source, slug=slug)
+    citing = src.citations.claims()
+    mark_claims(citing, request.user)
     context = {
         "source": src,
         "pages": src.pages.all(),
         "passages": src.passages.select_related("block__document", "original"),
-        "citing": src.citations.claims(),
+        "citing": citing,
         "can_attach": may_attach(request.user),
     }
     return render(request, "reader/source.html", context)
@@ -178,6 +184,8 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
     """What the source page shows; analysts also get a form to align each translation on it."""
     src = page.source
     can_align = bool(page.text) and is_analyst(request.user)
+    citing = src.citations.of_page(page).claims()
+    mark_claims(citing, request.user)
     passages = list(src.passages.select_related("block__document", "original").on_page(page))
     if can_align:
         for passage in passages:  # the likeliest original sentences, each with “Use this”
@@ -188,7 +196,7 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
         "page": page,
         "pdf_url": src.viewer_url(page.label) or src.url_at_page(page.label),
         "passages": passages,
-        "citing": src.citations.of_page(page).claims(),
+        "citing": citing,
         "can_align": can_align,
     }
 

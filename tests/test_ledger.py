@@ -184,3 +184,20 @@ def test_check_citations_prints_the_evidence_counts(seed_document: Document) -> 
     assert (
         "  evidence: 0 of 10 citations verified, 10 cannot be checked yet: attach" in out.getvalue()
     )
+
+
+def test_the_reader_and_the_source_page_show_each_claims_status(
+    client: Client, seed_document: Document, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    page = client.get("/documents/npi-commentary-80/").text
+    assert (
+        f'<a class="evidence status-needs_alignment" href="{LEDGER}#ledger-3">Needs alignment</a>'
+        in page
+    )
+    assert f'<a class="evidence status-verified" href="{LEDGER}#ledger-6">Verified</a>' in page
+    source = client.get("/sources/national-defense-strategy/").text
+    assert source.count('class="evidence status-needs_alignment"') == 2
+    assert "the quotation is a translation: align it with the words of p.19" in source
+    page19 = client.get("/sources/national-defense-strategy/pages/19/").text
+    assert 'class="evidence status-needs_alignment"' in page19

@@ -249,7 +249,9 @@ def test_the_reader_issues_as_many_queries_for_a_document_100_times_larger(
         client.get(READER), client.get(large.get_absolute_url())
     seed = count_queries(client, READER)
     assert seed == count_queries(client, large.get_absolute_url())
-    assert seed <= (0 if cached else 10)
+    # Uncached, the body also reads each claim's evidence status (reader.ledger, which runs the
+    # citation check): a fixed number of queries, whatever the length.
+    assert seed <= (0 if cached else 20)
 
 
 def test_a_note_shows_its_own_quotation_not_every_copy_of_it(
