@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .importers.notes import parse_citations
@@ -150,8 +151,11 @@ class _Check:
             source = self.sources[source_id]
             self._add(
                 Kind.NOT_CHECKED,
-                f"{_short(source)}: {', '.join(what)} not checked: its pages are not imported "
-                f"(manage.py import_source {source.slug} FILE)",
+                gettext(
+                    "%(source)s: %(what)s not checked: its pages are not imported "
+                    "(manage.py import_source %(slug)s FILE)"
+                )
+                % {"source": _short(source), "what": gettext(", ").join(what), "slug": source.slug},
                 page_url=source.get_absolute_url(),
             )
         order = {kind: position for position, kind in enumerate(Kind)}
@@ -168,14 +172,18 @@ class _Check:
             if claim.note.document_id != self.document.pk:
                 self._add(
                     Kind.MARKER_WITHOUT_NOTE,
-                    f"the marker {number} in {where} points to a note of another document",
+                    gettext(
+                        "the marker %(number)s in %(where)s points to a note of another document"
+                    )
+                    % {"number": number, "where": where},
                     note=number,
                     url=self._url(f"claim-{number}"),
                 )
             elif not claim.note.text.strip():
                 self._add(
                     Kind.MARKER_WITHOUT_NOTE,
-                    f"the marker {number} in {where} has an empty note",
+                    gettext("the marker %(number)s in %(where)s has an empty note")
+                    % {"number": number, "where": where},
                     note=number,
                     url=self._url(f"claim-{number}"),
                 )
@@ -183,7 +191,8 @@ class _Check:
             if note.pk not in closed:
                 self._add(
                     Kind.NOTE_WITHOUT_MARKER,
-                    f"note {note.number} is closed by no marker in the text",
+                    gettext("note %(number)s is closed by no marker in the text")
+                    % {"number": note.number},
                     note=note.number,
                     url=self._url(f"note-{note.number}"),
                 )
@@ -207,7 +216,10 @@ class _Check:
                 title = _short(reread.citations[0].source)
                 self._add(
                     Kind.UNRESOLVED_SHORT_FORM,
-                    f"note {note.number}: reads as a citation of “{title}” but links to no source",
+                    gettext(
+                        "note %(number)s: reads as a citation of “%(title)s” but links to no source"
+                    )
+                    % {"number": note.number, "title": title},
                     note.number,
                     url,
                 )
@@ -215,8 +227,11 @@ class _Check:
                 if citation.form == Citation.Form.SHORT and citation.source_id not in cited_before:
                     self._add(
                         Kind.UNRESOLVED_SHORT_FORM,
-                        f"note {note.number}: the short form points to "
-                        f"“{_short(citation.source)}”, which no earlier note cites",
+                        gettext(
+                            "note %(number)s: the short form points to “%(source)s”, which no "
+                            "earlier note cites"
+                        )
+                        % {"number": note.number, "source": _short(citation.source)},
                         note.number,
                         url,
                     )
@@ -225,8 +240,15 @@ class _Check:
                 ):
                     self._add(
                         Kind.UNRESOLVED_SHORT_FORM,
-                        f"note {note.number}: its text names “{_short(reread.citations[0].source)}”"
-                        f" but it links to “{_short(citation.source)}”",
+                        gettext(
+                            "note %(number)s: its text names “%(named)s” but it links to "
+                            "“%(linked)s”"
+                        )
+                        % {
+                            "number": note.number,
+                            "named": _short(reread.citations[0].source),
+                            "linked": _short(citation.source),
+                        },
                         note.number,
                         url,
                     )
@@ -242,7 +264,7 @@ class _Check:
                 source = citation.source
                 labels = self.imported.get(source.pk)
                 if not labels:
-                    self._not_checked(source, "page locators")
+                    self._not_checked(source, gettext("page locators"))
                     continue
                 self.checked["page_locators"] += 1
                 have = set(labels)
@@ -250,10 +272,21 @@ class _Check:
                 if missing:
                     self._add(
                         Kind.PAGE_OUTSIDE_SOURCE,
-                        f"note {note.number}: {citation.pages_display} of “{_short(source)}”: "
-                        f"{pages_of(missing)} {'is' if len(missing) == 1 else 'are'} not among its "
-                        f"{len(labels)} pages "
-                        f"({label_runs(labels)})",
+                        ngettext(
+                            "note %(number)s: %(cited)s of “%(source)s”: %(missing)s is not among "
+                            "its %(count)s pages (%(labels)s)",
+                            "note %(number)s: %(cited)s of “%(source)s”: %(missing)s are not among "
+                            "its %(count)s pages (%(labels)s)",
+                            len(missing),
+                        )
+                        % {
+                            "number": note.number,
+                            "cited": citation.pages_display,
+                            "source": _short(source),
+                            "missing": pages_of(missing),
+                            "count": len(labels),
+                            "labels": label_runs(labels),
+                        },
                         note.number,
                         self._url(f"note-{note.number}"),
                         page_url=source.get_absolute_url(),
@@ -271,34 +304,50 @@ class _Check:
         for passage in self.passages:
             number = numbers.get(passage.pk)
             where = f"¶ {passage.block.anchor}" if passage.block else f"passage {passage.pk}"
-            label = f"note {number} ({where})" if number else where
+            label = (
+                gettext("note %(number)s (%(where)s)") % {"number": number, "where": where}
+                if number
+                else where
+            )
             url = passage.block.get_absolute_url() if passage.block else ""
             source = passage.source
             if _language(passage.language) != _language(source.language):
                 self.checked["translations"] += 1
                 original = passage.original
                 aligned = (
-                    f"aligned with the original on {original.pages_display}"
+                    gettext("aligned with the original on %(pages)s")
+                    % {"pages": original.pages_display}
                     if original
-                    else "no original aligned yet"
+                    else gettext("no original aligned yet")
                 )
                 self._add(
                     Kind.TRANSLATION,
-                    f"{label}: a translation ({passage.language}) of “{_short(source)}” "
-                    f"{passage.pages_display} ({source.language}); {aligned}",
+                    gettext(
+                        "%(label)s: a translation (%(language)s) of “%(source)s” %(pages)s "
+                        "(%(source_language)s); %(aligned)s"
+                    )
+                    % {
+                        "label": label,
+                        "language": passage.language,
+                        "source": _short(source),
+                        "pages": passage.pages_display,
+                        "source_language": source.language,
+                        "aligned": aligned,
+                    },
                     number,
                     url,
                     page_url=passage.page_view_url(),
                 )
                 if original:
-                    self._quotation(original, f"{label}, the original", number, url)
+                    the_original = gettext("%(label)s, the original") % {"label": label}
+                    self._quotation(original, the_original, number, url)
             else:
                 self._quotation(passage, label, number, url)
 
     def _quotation(self, passage: SourcePassage, label: str, number: int | None, url: str) -> None:
         source = passage.source
         if not self.imported.get(source.pk):
-            self._not_checked(source, "quotations")
+            self._not_checked(source, gettext("quotations"))
             return
         self.checked["quotations"] += 1
         pages = self._texts(source)
@@ -310,11 +359,20 @@ class _Check:
         if cited and find_quotation(passage.text, cited):
             return
         found = find_quotation(passage.text, pages)
-        elsewhere = f"found on {pages_of(found)}" if found else "found on no page of the source"
+        elsewhere = (
+            gettext("found on %(pages)s") % {"pages": pages_of(found)}
+            if found
+            else gettext("found on no page of the source")
+        )
         self._add(
             Kind.QUOTATION_NOT_ON_PAGE,
-            f"{label}: the quotation of “{_short(source)}” is not on "
-            f"{passage.pages_display or 'its pages'}; {elsewhere}",
+            gettext("%(label)s: the quotation of “%(source)s” is not on %(pages)s; %(elsewhere)s")
+            % {
+                "label": label,
+                "source": _short(source),
+                "pages": passage.pages_display or gettext("its pages"),
+                "elsewhere": elsewhere,
+            },
             number,
             url,
             page_url=source.page_view_url((found or [passage.first_page])[0]),

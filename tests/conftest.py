@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import translation
 
 from reader.importers.commentary import import_commentary
 from reader.models import Document
@@ -28,6 +30,15 @@ django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="reader-test-media-")
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request in Japanese leaves Japanese active in
+    the thread (LocaleMiddleware does not undo it), and text made outside a request follows it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

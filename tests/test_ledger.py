@@ -201,3 +201,11 @@ def test_the_reader_and_the_source_page_show_each_claims_status(
     assert "the quotation is a translation: align it with the words of p.19" in source
     page19 = client.get("/sources/national-defense-strategy/pages/19/").text
     assert 'class="evidence status-needs_alignment"' in page19
+
+
+def test_the_check_findings_are_in_the_readers_language(
+    client: Client, seed_document: Document
+) -> None:
+    page = client.get("/documents/npi-commentary-80/check/", HTTP_ACCEPT_LANGUAGE="ja").text
+    assert "原文とはまだ対応付けられていません" in page and "の翻訳（ja）" in page
+    assert "no original aligned yet" not in page
