@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -42,7 +42,7 @@ SOURCES = "sources"
 
 # What a shared page varies by besides its path: the language (from the cookie or the
 # browser's Accept-Language), the encoding, and whether there is a login (the cookie).
-VARY = ["Accept-Language", "Accept-Encoding", "Cookie"]
+VARY_HEADER = "Accept-Language, Accept-Encoding, Cookie"
 
 
 def document_scope(slug: str) -> str:
@@ -53,18 +53,27 @@ def stamp(scope: str, read: Callable[[], Stamp | None]) -> Stamp | None:
     """The scope's stamp, from the cache or else `read` from the database (None: no such thing;
     the view then answers, with its 404). A kept stamp counts only if no change was announced
     since it was read: it is kept with the scope's change mark of before the read."""
-    kept_key, mark_key = f"reader:stamp:{scope}", f"reader:changed:{scope}"
+    kept_key, mark_key = _stamp_keys(scope)
     kept = cache.get_many([kept_key, mark_key])
-    mark = kept.get(mark_key)
-    if mark is None:
-        mark = cache.get_or_set(mark_key, _new_mark, timeout=None)
-    held = kept.get(kept_key)
-    if isinstance(held, tuple) and held[0] == mark:
-        return held[1]
+    current = _valid(kept.get(kept_key), kept.get(mark_key))
+    if current is not None:
+        return current
+    mark = kept.get(mark_key) or cache.get_or_set(mark_key, _new_mark, timeout=None)
     fresh = read()
     if fresh is not None:
         cache.set(kept_key, (mark, fresh), settings.READER_STAMP_SECONDS)
     return fresh
+
+
+def _stamp_keys(scope: str) -> tuple[str, str]:
+    return f"reader:stamp:{scope}", f"reader:changed:{scope}"
+
+
+def _valid(held: Any, mark: Any) -> Stamp | None:
+    """The stamp kept, if it was read under the current change mark."""
+    if isinstance(held, tuple) and mark is not None and held[0] == mark:
+        return held[1]
+    return None
 
 
 def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
@@ -100,23 +109,23 @@ def shared_by_anonymous(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            current = stamp(scope(**kwargs), lambda: read(**kwargs))
+            name = scope(**kwargs)
+            encoding, key = _page_key(request)
+            # One round trip to the cache for a hit: the stamp, its change mark and the page.
+            kept_key, mark_key = _stamp_keys(name)
+            found = cache.get_many([kept_key, mark_key, key])
+            current = _valid(found.get(kept_key), found.get(mark_key))
+            if current is None:
+                current = stamp(name, lambda: read(**kwargs))
             if current is None:
                 return view(request, *args, **kwargs)
             version, modified = current
-            encoding = "gzip" if accepts_gzip(request.headers.get("Accept-Encoding", "")) else ""
-            where = hashlib.sha256(f"{version}\n{request.path}".encode()).hexdigest()[:40]
-            key = f"reader:page:{where}:{get_language()}:{encoding or 'identity'}"
             last_modified = int(modified)
-            etag = cache.get(f"{key}:etag")
-            if etag is not None:
-                response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-                if response is None:
-                    content = cache.get(key)
-                    if content is not None:
-                        response = HttpResponse(content)
-                if response is not None:
-                    return _shareable(response, etag, last_modified, encoding)
+            entry = found.get(key)
+            if isinstance(entry, tuple) and entry[1] == version:
+                _, _, etag, content = entry
+                response = _revalidated(request, etag, last_modified) or HttpResponse(content)
+                return _shareable(response, etag, last_modified, encoding)
             page = view(request, *args, **kwargs)
             if not isinstance(page, HttpResponse) or page.status_code != 200 or page.cookies:
                 return page  # a 404, a redirect, a stream, a response that sets a cookie
@@ -124,14 +133,74 @@ def shared_by_anonymous(
             if encoding:
                 content = gzip.compress(content, compresslevel=6, mtime=0)
             etag = f'"{hashlib.sha256(version.encode() + content).hexdigest()[:40]}"'
-            cache.set_many({key: content, f"{key}:etag": etag}, settings.READER_CACHE_SECONDS)
-            response = HttpResponse(content, content_type=page["Content-Type"])
-            conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            return _shareable(conditional or response, etag, last_modified, encoding)
+            cache.set(key, (name, version, etag, content), settings.READER_CACHE_SECONDS)
+            response = _revalidated(request, etag, last_modified) or HttpResponse(
+                content, content_type=page["Content-Type"]
+            )
+            return _shareable(response, etag, last_modified, encoding)
 
         return wrapper
 
     return decorate
+
+
+def _page_key(request: HttpRequest) -> tuple[str, str]:
+    """The encoding a page is sent in, and the key it is kept under (its stamp aside)."""
+    encoding = "gzip" if accepts_gzip(request.headers.get("Accept-Encoding", "")) else ""
+    where = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    return encoding, f"reader:page:{where}:{get_language()}:{encoding or 'identity'}"
+
+
+class SharedPagesMiddleware:
+    """Serve the pages anonymous readers share (shared_by_anonymous keeps them) straight from the
+    cache, before sessions, users, CSRF, messages and the URL resolver: for a GET or HEAD of a
+    reading page by a visitor with no session (and no message waiting), when the page kept is
+    of the current stamp. Anything else goes on to the view, which serves, renders or refuses.
+    It stands after LocaleMiddleware (the language picks the page) and inside the middleware
+    that adds the security headers and the CSP; it sets X-Frame-Options itself."""
+
+    PATHS = ("/documents/", "/sources/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path.startswith(self.PATHS)
+            and settings.READER_PUBLIC
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        ):
+            response = _kept_page(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
+def _kept_page(request: HttpRequest) -> HttpResponseBase | None:
+    encoding, key = _page_key(request)
+    entry = cache.get(key)
+    if not isinstance(entry, tuple):
+        return None
+    name, version, etag, content = entry
+    kept_key, mark_key = _stamp_keys(name)
+    found = cache.get_many([kept_key, mark_key])
+    current = _valid(found.get(kept_key), found.get(mark_key))
+    if current is None or current[0] != version:
+        return None  # changed since, or not known: the view decides
+    last_modified = int(current[1])
+    response = _revalidated(request, etag, last_modified) or HttpResponse(content)
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    return _shareable(response, etag, last_modified, encoding)
+
+
+def _revalidated(request: HttpRequest, etag: str, last_modified: int) -> HttpResponseBase | None:
+    """A 304 when the client (or a proxy) holds this version; None otherwise."""
+    meta = request.META
+    if "HTTP_IF_NONE_MATCH" not in meta and "HTTP_IF_MODIFIED_SINCE" not in meta:
+        return None
+    return get_conditional_response(request, etag=etag, last_modified=last_modified)
 
 
 def _shareable(
@@ -141,13 +210,10 @@ def _shareable(
     response["Last-Modified"] = http_date(last_modified)
     if encoding and response.status_code == 200:
         response["Content-Encoding"] = encoding
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.READER_MAX_AGE,
-        s_maxage=settings.READER_SHARED_MAX_AGE,
+    response["Cache-Control"] = (
+        f"public, max-age={settings.READER_MAX_AGE}, s-maxage={settings.READER_SHARED_MAX_AGE}"
     )
-    patch_vary_headers(response, VARY)
+    response["Vary"] = VARY_HEADER
     return response
 
 

@@ -153,3 +153,32 @@ def test_every_worker_derives_the_same_etag(client: Client, seed_document: Docum
     cache.clear()  # as another worker process sees it, with a cache of its own
     assert client.get(READER)["ETag"] == etag
     assert client.get(READER, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_kept_page_carries_the_same_headers_as_the_view_gives(
+    client: Client, seed_document: Document
+) -> None:
+    first = client.get(READER, HTTP_ACCEPT_LANGUAGE="ja")  # rendered by the view
+    again = client.get(READER, HTTP_ACCEPT_LANGUAGE="ja")  # straight from the cache
+    assert again.content == first.content
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "ETag",
+        "Cache-Control",
+    ):
+        assert again[header] == first[header], header
+    assert set(again["Vary"].split(", ")) == set(first["Vary"].split(", "))
+
+
+def test_a_visitor_with_a_session_gets_the_view_not_the_shared_page(
+    client: Client, seed_document: Document, analyst: User
+) -> None:
+    client.get(READER)  # kept for anonymous readers
+    logged_in(analyst, client)
+    page = client.get(READER)
+    assert "alice" in page.text and "private" in page["Cache-Control"]
