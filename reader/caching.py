@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -28,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -115,13 +116,22 @@ def shared_by_anonymous(
             kept_key, mark_key = _stamp_keys(name)
             found = cache.get_many([kept_key, mark_key, key])
             current = _valid(found.get(kept_key), found.get(mark_key))
+            entry = found.get(key)
             if current is None:
-                current = stamp(name, lambda: read(**kwargs))
+                try:
+                    current = stamp(name, lambda: read(**kwargs))
+                except (OperationalError, InterfaceError):
+                    if not isinstance(entry, tuple):
+                        raise  # nothing kept: a 503 (reader.middleware)
+                    # The database cannot say whether the page changed: the last one kept is
+                    # better than an error, and no shared cache keeps it.
+                    stale = _shareable(HttpResponse(entry[3]), entry[2], int(time.time()), encoding)
+                    stale["Cache-Control"] = "no-cache"
+                    return stale
             if current is None:
                 return view(request, *args, **kwargs)
             version, modified = current
             last_modified = int(modified)
-            entry = found.get(key)
             if isinstance(entry, tuple) and entry[1] == version:
                 _, _, etag, content = entry
                 response = _revalidated(request, etag, last_modified) or HttpResponse(content)

@@ -109,3 +109,17 @@ def test_the_reader_recovers_when_the_database_returns(
         assert client.get("/sources/").status_code == 503
     assert client.get("/sources/").status_code == 200
     assert client.get("/api/documents/").status_code == 200
+
+
+def test_a_page_changed_just_before_the_outage_is_served_as_last_kept(
+    client: Client, seed_document: Document, analyst: User
+) -> None:
+    from .helpers import annotation_on
+
+    page = client.get(READER)
+    annotation_on(seed_document, analyst, 0, 4, body="Changes the stamp.", visibility="public")
+    with database_down():
+        again = client.get(READER)
+    assert again.status_code == 200 and again.content == page.content
+    assert again["Cache-Control"] == "no-cache"  # no shared cache keeps it
+    assert client.get(READER)["Cache-Control"].startswith("public")  # and it is known again
