@@ -353,3 +353,12 @@ def test_an_original_pasted_with_other_line_breaks_is_found_on_the_page(
         201,
     )
     assert created["first_page"] == "19"
+
+
+def test_analysts_are_told_at_the_top_of_the_page_which_translation_to_align(
+    client: Client, quote_of_p19: SourcePassage, analyst: User, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    page = logged_in(client, analyst).get(f"/sources/{NDS}/pages/19/").text
+    notice = f'<a href="#passage-{quote_of_p19.pk}">The translation quoted in ¶ q1 is not aligned'
+    assert notice in page and page.index(notice) < page.index("Text of the page")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
@@ -123,5 +124,46 @@ def test_axe_finds_no_violation_in_the_dark_and_in_quiet_reading_with_a_note_ope
         page.get_by_role("button", name="Quiet reading").click()
     page.locator("#claim-6").click()
     expect(page.locator("#note-6")).to_be_visible()
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+VERIFICATION_PAGES = {
+    "claim ledger": "/documents/npi-commentary-80/claims/",
+    "citation check": "/documents/npi-commentary-80/check/",
+    "attach the file": "/sources/national-defense-strategy/upload/",
+    "viewer": "/sources/national-defense-strategy/view/?page=19",
+    "source page with suggestions": "/sources/national-defense-strategy/pages/19/",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("path", VERIFICATION_PAGES.values(), ids=VERIFICATION_PAGES.keys())
+def test_axe_finds_no_violation_on_the_verification_pages(
+    path: str,
+    language: str,
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    from tests.pdfs import import_nds_like_pdf
+
+    import_nds_like_pdf(Path(str(tmp_path)))  # the file stored: the viewer, the suggestions
+    context = new_context(viewport=WIDE, bypass_csp=True, locale=language)
+    session = logged_in(analyst).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    response = page.goto(live_server.url + path)
+    assert response is not None and response.ok, path
+    if "/view/" in path:
+        expect(page.locator("html")).to_contain_class("viewer-ready", timeout=20_000)
+    assert page.locator("html").get_attribute("lang") == language
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()

@@ -69,3 +69,24 @@ def test_without_a_stored_file_the_link_goes_to_the_original(
     page.goto(live_server.url + live_document.get_absolute_url())
     href = page.locator("#note-3 a.open-source").get_attribute("href")
     assert href and href.startswith("https://media.defense.gov/") and href.endswith("#page=19")
+
+
+def test_the_ledger_filters_and_leads_to_the_claim(
+    page: Page, live_server: LiveServer, live_document: Document, tmp_path: Path
+) -> None:
+    from tests.pdfs import import_nds_like_pdf
+
+    import_nds_like_pdf(tmp_path)
+    page.goto(live_server.url + live_document.get_absolute_url() + "claims/")
+    expect(page.locator("tbody tr")).to_have_count(10)
+    page.get_by_label("Evidence").select_option("needs_alignment")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Needs alignment")
+    expect(rows.first).to_contain_text(
+        "the quotation is a translation: align it with the words of p.19"
+    )
+    rows.first.get_by_role("link").first.click()
+    page.wait_for_url("**/documents/npi-commentary-80/#claim-3")
+    expect(page.locator("#claim-3")).to_be_in_viewport()
