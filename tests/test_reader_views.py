@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from reader.importers.commentary import import_commentary
@@ -297,3 +297,24 @@ def test_the_login_form_with_its_csrf_token_is_private(client: Client, db: None)
     response = client.get("/accounts/login/")
     assert "csrfmiddlewaretoken" in response.content.decode()
     assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "There is no page at this address"), ("ja", "このアドレスのページはありません")],
+)
+def test_a_missing_page_is_the_sites_404_in_the_readers_language(
+    client: Client, db: None, language: str, words: str
+) -> None:
+    response = client.get("/documents/nothing/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert words in response.text and 'class="site-header"' in response.text
+
+
+def test_a_server_error_is_the_sites_500_page(client: Client, db: None) -> None:
+    from reader.views import server_error
+
+    request = RequestFactory().get("/documents/x/")
+    response = server_error(request)
+    assert response.status_code == 500
+    assert "Something went wrong on our side and has been logged." in response.content.decode()
