@@ -207,6 +207,9 @@ READER_SHARED_MAX_AGE = envint("READER_SHARED_MAX_AGE", "60")
 # shared cache, changes reach it at once, so a day; with the per-process default cache, other
 # processes (another worker, an import command) cannot reach it, so a change shows after this.
 READER_STAMP_SECONDS = envint("READER_STAMP_SECONDS", "86400" if os.getenv("REDIS_URL") else "2")
+# Seconds a worker serves a shared page it served lately without asking the cache whether it
+# changed: how long another worker's change may take to show (0: ask every time).
+READER_LOCAL_SECONDS = float(os.getenv("READER_LOCAL_SECONDS", "1"))
 # Seconds a client is told to wait (Retry-After of a 503) while the database cannot be reached.
 RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", "5")
 

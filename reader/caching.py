@@ -12,7 +12,8 @@ cache, and every worker process derives the same stamp, hence the same ETag, fro
 (reader.signals, annotations.signals, DocumentQuerySet.refresh_readers). It gives the scope a new
 change mark, at once and again after the commit; a stamp counts only under the mark it was read
 under, so that a stamp read before the commit never outlives it. With a shared cache (REDIS_URL)
-a change shows at once in every worker; with the per-process default cache, another process (a
+a change shows in every worker within READER_LOCAL_SECONDS (each keeps the pages it served lately
+for that long without asking the cache); with the per-process default cache, another process (a
 worker, an import command) does not see the mark, and each worker reads its stamps anew after
 READER_STAMP_SECONDS.
 """
@@ -85,6 +86,7 @@ def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
 
     def mark() -> None:
         cache.set_many({f"reader:changed:{scope}": _new_mark() for scope in scopes}, None)
+        _local.clear()  # this process's copies; other processes' expire within a second
 
     mark()
     transaction.on_commit(mark)  # a stamp read before the commit is then out of date too
@@ -188,18 +190,33 @@ class SharedPagesMiddleware:
         return self.get_response(request)
 
 
+# Pages this process served lately, checked against the shared cache at most every
+# READER_LOCAL_SECONDS: key → (until, etag, last_modified, content). `forget` empties it.
+_local: dict[str, tuple[float, str, int, bytes]] = {}
+LOCAL_PAGES = 256
+
+
 def _kept_page(request: HttpRequest) -> HttpResponseBase | None:
     encoding, key = _page_key(request)
-    entry = cache.get(key)
-    if not isinstance(entry, tuple):
-        return None
-    name, version, etag, content = entry
-    kept_key, mark_key = _stamp_keys(name)
-    found = cache.get_many([kept_key, mark_key])
-    current = _valid(found.get(kept_key), found.get(mark_key))
-    if current is None or current[0] != version:
-        return None  # changed since, or not known: the view decides
-    last_modified = int(current[1])
+    held = _local.get(key)
+    if held is not None and held[0] > time.monotonic():
+        _, etag, last_modified, content = held
+    else:
+        entry = cache.get(key)
+        if not isinstance(entry, tuple):
+            return None
+        name, version, etag, content = entry
+        kept_key, mark_key = _stamp_keys(name)
+        found = cache.get_many([kept_key, mark_key])
+        current = _valid(found.get(kept_key), found.get(mark_key))
+        if current is None or current[0] != version:
+            return None  # changed since, or not known: the view decides
+        last_modified = int(current[1])
+        if settings.READER_LOCAL_SECONDS > 0:
+            if len(_local) >= LOCAL_PAGES:
+                _local.clear()
+            until = time.monotonic() + settings.READER_LOCAL_SECONDS
+            _local[key] = (until, etag, last_modified, content)
     response = _revalidated(request, etag, last_modified) or HttpResponse(content)
     response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return _shareable(response, etag, last_modified, encoding)

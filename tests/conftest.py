@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import translation
 
+from reader import caching
 from reader.importers.commentary import import_commentary
 from reader.models import Document
 
@@ -30,6 +31,7 @@ django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="reader-test-media-")
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
+    caching._local.clear()  # the pages this process served lately
 
 
 @pytest.fixture(autouse=True)
