@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext
 from rapidfuzz import fuzz
 
 from reader.models import Document
@@ -151,25 +152,37 @@ def resolve_target(text: str, selectors: list[dict[str, Any]]) -> Anchor:
     if position is not None:
         start, end = position["start"], position["end"]
         if start >= end:
-            raise TargetError(f"start ({start}) must be before end ({end}).")
+            raise TargetError(
+                gettext("start (%(start)s) must be before end (%(end)s).")
+                % {"start": start, "end": end}
+            )
         if end > len(text):
-            raise TargetError(f"end ({end}) is outside the text, which has {len(text)} characters.")
+            raise TargetError(
+                gettext("end (%(end)s) is outside the text, which has %(length)s characters.")
+                % {"end": end, "length": len(text)}
+            )
         anchor = anchor_at(text, start, end)
         if quote is not None and quote["exact"] != anchor.exact:
-            raise TargetError(f"The quote does not match the text at {start}–{end}.")
+            raise TargetError(
+                gettext("The quote does not match the text at %(start)s–%(end)s.")
+                % {"start": start, "end": end}
+            )
         return anchor
     if quote is None:
-        raise TargetError("Give a TextQuoteSelector or a TextPositionSelector.")
+        raise TargetError(gettext("Give a TextQuoteSelector or a TextPositionSelector."))
     exact = quote["exact"]
     found, tied = best_occurrence(
         text, exact, quote.get("prefix", ""), quote.get("suffix", ""), None
     )
     if found < 0:
-        raise TargetError("The quote is not in the text of the document.")
+        raise TargetError(gettext("The quote is not in the text of the document."))
     if len(tied) > 1:
         raise TargetError(
-            f"The quote appears {len(tied)} times: add a prefix and suffix, "
-            "or a TextPositionSelector."
+            gettext(
+                "The quote appears %(count)s times: add a prefix and suffix, "
+                "or a TextPositionSelector."
+            )
+            % {"count": len(tied)}
         )
     return anchor_at(text, found, found + len(exact))
 

@@ -45,10 +45,10 @@ def locked_out(
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     minutes = max(1, math.ceil(seconds / 60))
     if request.path.startswith("/api/"):
-        detail = (
+        detail = _(
             "Too many failed logins for this account or from this address: "
-            f"try again in {minutes} minutes."
-        )
+            "try again in %(minutes)s minutes."
+        ) % {"minutes": minutes}
         locked: HttpResponse = json_error(detail, 429)
     else:
         message = ngettext(

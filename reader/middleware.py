@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 
 from config.api.errors import json_error
 
@@ -50,7 +51,8 @@ class RejectNulMiddleware:
             raise Http404("No page has a NUL character in its address.")
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                return json_error(f"{name}: NUL characters are not allowed.", 400, name)
+                detail = gettext("%(name)s: NUL characters are not allowed.") % {"name": name}
+                return json_error(detail, 400, name)
         return self.get_response(request)
 
 
@@ -99,7 +101,9 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     next one connects anew: the app recovers by itself."""
     seconds = settings.RETRY_AFTER_SECONDS
     if request.path.startswith("/api/"):
-        detail = f"The database is unavailable just now: try again in {seconds} seconds."
+        detail = gettext(
+            "The database is unavailable just now: try again in %(seconds)s seconds."
+        ) % {"seconds": seconds}
         response: HttpResponse = json_error(detail, 503)
     else:
         html = render_to_string("503.html", {"retry_after": seconds, "path": request.path})

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
@@ -222,7 +222,7 @@ def health(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A 404 for every URL: JSON under /api/, the HTML page elsewhere."""
     if request.path.startswith("/api/"):
-        return json_error("Not found.", 404)
+        return json_error(gettext("Not found."), 404)
     return defaults.page_not_found(request, exception)
 
 
@@ -233,16 +233,18 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        detail = f"The request body is larger than {limit:,} bytes: send less."
+        detail = gettext("The request body is larger than %(limit)s bytes: send less.") % {
+            "limit": f"{limit:,}"
+        }
         return json_error(detail, 413)
-    return json_error(f"Bad request: {exception}", 400)
+    return json_error(gettext("Bad request: %(reason)s") % {"reason": exception}, 400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return unavailable(request)  # raised outside a view (a middleware saving a session)
     if request.path.startswith("/api/"):
-        return json_error("Server error: it has been logged.", 500)
+        return json_error(gettext("Server error: it has been logged."), 500)
     return defaults.server_error(request)
 
 

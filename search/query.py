@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext
 
 from .models import SearchEntry
 from .terms import MAX_QUERY_LENGTH, Term, fold, query_terms, query_words
@@ -131,11 +132,13 @@ def scan(query: str, filters: Filters | None = None) -> list[int]:
 
 def _checked_words(query: str) -> list[str]:
     if len(query) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+        raise SearchQueryError(
+            gettext("the query is longer than %(most)s characters") % {"most": MAX_QUERY_LENGTH}
+        )
     words = query_words(query)
     if not words:
         raise SearchQueryError(
-            "the query has no letters, digits or Japanese characters to search for"
+            gettext("the query has no letters, digits or Japanese characters to search for")
         )
     return words
 

@@ -5,6 +5,7 @@ deleted by its author (a tombstone)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from rest_framework import permissions
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -31,7 +32,9 @@ class AnnotationPermission(ReadPermission):
             return True
         if obj.deleted:
             raise PermissionDenied(
-                "This note was deleted by its author and is kept for the replies to it: "
-                "it cannot be changed. It goes when its last reply is deleted."
+                gettext(
+                    "This note was deleted by its author and is kept for the replies to it: "
+                    "it cannot be changed. It goes when its last reply is deleted."
+                )
             )
         return obj.editable_by(request.user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -81,7 +82,10 @@ class SelectorSerializer(serializers.Serializer):
         needed = ["exact"] if data["type"] == "TextQuoteSelector" else ["start", "end"]
         missing = [name for name in needed if name not in data]
         if missing:
-            raise ValidationError(f"a {data['type']} needs {' and '.join(missing)}")
+            raise ValidationError(
+                gettext("a %(type)s needs %(missing)s")
+                % {"type": data["type"], "missing": gettext(" and ").join(missing)}
+            )
         return data
 
 
@@ -120,7 +124,9 @@ class AnnotationInputSerializer(serializers.Serializer):
         visible = Annotation.objects.visible_to(self.context["request"].user)
         parent = visible.filter(pk=value).select_related("document").first()
         if parent is None:
-            raise ValidationError(f"No note {value} that you can see: you cannot reply to it.")
+            raise ValidationError(
+                gettext("No note %(id)s that you can see: you cannot reply to it.") % {"id": value}
+            )
         return parent
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -130,18 +136,26 @@ class AnnotationInputSerializer(serializers.Serializer):
             if parent is not None:
                 data.setdefault("document", parent.document)
             elif "document" not in data:
-                raise ValidationError({"document": ["This field is required."]})
+                raise ValidationError({"document": [gettext("This field is required.")]})
             elif "target" not in data:
-                raise ValidationError({"target": ["A note needs a target (or a parent)."]})
+                raise ValidationError({"target": [gettext("A note needs a target (or a parent).")]})
         if instance is not None and "document" in data and data["document"] != instance.document:
-            raise ValidationError({"document": ["A note cannot move to another document."]})
+            raise ValidationError(
+                {"document": [gettext("A note cannot move to another document.")]}
+            )
         document: Document = data["document"] if instance is None else instance.document
         if parent is not None and parent.document_id != document.pk:
-            raise ValidationError({"parent": ["The note replied to is on another document."]})
+            raise ValidationError(
+                {"parent": [gettext("The note replied to is on another document.")]}
+            )
         visibility = data.get("visibility", instance.visibility if instance else "private")
         if parent is not None and Annotation.reaches_further(visibility, parent.visibility):
             raise ValidationError(
-                {"visibility": ["A reply cannot be seen by more people than the note it answers."]}
+                {
+                    "visibility": [
+                        gettext("A reply cannot be seen by more people than the note it answers.")
+                    ]
+                }
             )
         if "target" in data and parent is None:
             try:
@@ -154,7 +168,7 @@ class AnnotationInputSerializer(serializers.Serializer):
             claim = data["claim"] if "claim" in data else (instance.claim if instance else None)
             if claim is None:
                 raise ValidationError(
-                    {"judgement": ["Only a selection within a claim can be judged."]}
+                    {"judgement": [gettext("Only a selection within a claim can be judged.")]}
                 )
         return data
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -139,7 +140,7 @@ class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
         slug = request.query_params.get("document")
         document = Document.objects.filter(slug=slug).first() if slug else None
         if document is None:
-            raise ValidationError({"document": ["Give the slug of an existing document."]})
+            raise ValidationError({"document": [gettext("Give the slug of an existing document.")]})
         rows = list(
             AnnotationSerializer(
                 self.get_queryset().filter(document=document),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from rest_framework import renderers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -36,6 +37,10 @@ class JSONErrors:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        # Django's "No Document matches the given query." is in no catalog: DRF's "Not found."
+        # is, in the reader's language.
+        exc = NotFound()
     response = exception_handler(exc, context)
     if response is None:
         return None  # a server error: Django's 500 handling (and logging) takes over

@@ -5,8 +5,9 @@ would quietly ignore it. An empty text or slug (`?tag=`, `?document=`) still mea
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy
 
-EMPTY = "Give a value, or leave the parameter out."
+EMPTY = gettext_lazy("Give a value, or leave the parameter out.")
 
 
 class FilterSet(django_filters.FilterSet):

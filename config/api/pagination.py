@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
-INVALID_CURSOR = "Invalid cursor: use the `next` link as given."
+INVALID_CURSOR = gettext_lazy("Invalid cursor: use the `next` link as given.")
 MAX_OFFSET = 10_000
 
 
@@ -27,7 +28,12 @@ class ById(CursorPagination):
             return self.page_size
         if not (given.isascii() and given.isdigit()) or int(given) < 1:
             raise ValidationError(
-                {"page_size": [f"A whole number of 1 or more (at most {self.max_page_size})."]}
+                {
+                    "page_size": [
+                        gettext("A whole number of 1 or more (at most %(most)s).")
+                        % {"most": self.max_page_size}
+                    ]
+                }
             )
         return min(int(given), self.max_page_size)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import IO, Any
 
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
@@ -20,11 +21,11 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:  # Python's json decoder recurses once per level
-            raise ParseError("JSON parse error: the body is nested too deeply.") from error
+            raise ParseError(gettext("JSON parse error: the body is nested too deeply.")) from error
         where = _nul_at(data)
         if where is not None:
             field = where or "body"
-            raise ValidationError({field: ["NUL characters are not allowed."]})
+            raise ValidationError({field: [gettext("NUL characters are not allowed.")]})
         return data
 
 
@@ -55,7 +56,7 @@ class MultiPartParser(parsers.MultiPartParser):
 def _refuse_nul_in_form(data: Any) -> None:
     for name, values in data.lists():
         if "\x00" in name or any("\x00" in value for value in values):
-            raise ValidationError({name: ["NUL characters are not allowed."]})
+            raise ValidationError({name: [gettext("NUL characters are not allowed.")]})
 
 
 def _nul_at(data: Any, path: str = "") -> str | None:

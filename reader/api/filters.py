@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 from config.api.filters import FilterSet
@@ -44,12 +45,21 @@ class SourcePageFilterSet(FilterSet):
         source = self.form.cleaned_data.get("source")
         if source is None:
             raise ValidationError(
-                {"source_page": ["source_page needs source: pages are labelled per source."]}
+                {
+                    "source_page": [
+                        gettext("source_page needs source: pages are labelled per source.")
+                    ]
+                }
             )
         page = source.pages.filter(label=label).first()
         if page is None:
             raise ValidationError(
-                {"source_page": [f"The source “{source.slug}” has no page “{label}”."]}
+                {
+                    "source_page": [
+                        gettext("The source “%(source)s” has no page “%(label)s”.")
+                        % {"source": source.slug, "label": label}
+                    ]
+                }
             )
         return page
 

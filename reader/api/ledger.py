@@ -5,6 +5,7 @@ every read of the API (ReadPermission)."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -56,6 +57,9 @@ class ClaimLedgerView(APIView):
         for name, allowed in (("status", STATUSES), ("verdict", VERDICTS)):
             value = request.query_params.get(name, "")
             if value and value not in allowed:
-                raise ValidationError({name: [f"“{value}” is not one of {', '.join(allowed)}."]})
+                message = gettext("“%(value)s” is not one of %(allowed)s.")
+                raise ValidationError(
+                    {name: [message % {"value": value, "allowed": ", ".join(allowed)}]}
+                )
         rows = filtered(ledger(document, request.user), request.query_params)
         return Response(ledger_rows(rows, request.build_absolute_uri))

@@ -281,3 +281,27 @@ def test_a_target_with_thousands_of_selectors_is_refused(
     data = post(alice, body, status=400)
     assert data["field"] == "target" and "10" in data["detail"]
     assert not Annotation.objects.exists()
+
+
+def test_api_errors_follow_the_interface_language(
+    client: Client, small_document: Document, analyst: User
+) -> None:
+    client = logged_in(analyst, client)
+    selector = {"type": "TextQuoteSelector", "exact": "存在しない語句"}
+    body = {"document": small_document.slug, "target": {"selector": [selector]}, "body": "x"}
+    english = client.post("/api/annotations/", body, content_type="application/json")
+    assert english.status_code == 400
+    assert "The quote is not in the text of the document." in english.json()["detail"]
+    japanese = client.post(
+        "/api/annotations/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert "引用は文書の本文にありません。" in japanese.json()["detail"]
+    empty = dict(body, target={"selector": []})
+    drf = client.post(
+        "/api/annotations/", empty, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    ).json()["detail"]
+    assert "This list may not be empty" not in drf  # DRF's own messages, translated
+    missing = client.get("/api/documents/nothing/", HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert missing["status"] == 404 and "見つかりません" in missing["detail"]
+    cursor = client.get("/api/notes/", {"cursor": "cD0A"}, HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert "カーソルが無効です" in cursor["detail"]
