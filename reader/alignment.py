@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from rapidfuzz import fuzz
 
 from search.index import reindex_source
@@ -47,9 +48,14 @@ def add_original(
     _check_translation(translation)
     source = translation.source
     if not pieces(text):
-        raise AlignmentError("Give the original text, as printed on the page.", field="text")
+        raise AlignmentError(
+            gettext("Give the original text, as printed on the page."), field="text"
+        )
     if len(text) > MAX_TEXT:
-        raise AlignmentError(f"The text is longer than {MAX_TEXT:,} characters.", field="text")
+        raise AlignmentError(
+            gettext("The text is longer than %(most)s characters.") % {"most": f"{MAX_TEXT:,}"},
+            field="text",
+        )
     pages = list(
         source.pages.filter(pdf_index__isnull=False)
         .order_by("pdf_index")
@@ -58,23 +64,32 @@ def add_original(
     labels = [label for label, _ in pages]
     if not pages:
         raise AlignmentError(
-            f"The pages of “{source}” are not imported yet: import its file first "
-            f"(manage.py import_source {source.slug} FILE).",
+            gettext(
+                "The pages of “%(source)s” are not imported yet: attach its file first "
+                "(on the source's page, or manage.py import_source %(slug)s FILE)."
+            )
+            % {"source": source, "slug": source.slug},
             field="text",
         )
     for field, label in (("first_page", first_page), ("last_page", last_page)):
         if label not in labels:
-            raise AlignmentError(f"“{source}” has no page {label}.", field=field)
+            raise AlignmentError(
+                gettext("“%(source)s” has no page %(label)s.") % {"source": source, "label": label},
+                field=field,
+            )
     start, end = labels.index(first_page), labels.index(last_page)
     if end < start:
-        raise AlignmentError("The last page comes before the first.", field="last_page")
+        raise AlignmentError(gettext("The last page comes before the first."), field="last_page")
     if not find_quotation(text, pages[start : end + 1]):
         found = find_quotation(text, pages)
-        where = f" It is on p.{found[0]}: give that page." if found else ""
-        raise AlignmentError(
-            f"This text is not on {PageRange(first_page, last_page)} of “{source}”.{where}",
-            field="text",
+        where = (
+            gettext(" It is on p.%(page)s: give that page.") % {"page": found[0]} if found else ""
         )
+        message = gettext("This text is not on %(pages)s of “%(source)s”.") % {
+            "pages": PageRange(first_page, last_page),
+            "source": source,
+        }
+        raise AlignmentError(message + where, field="text")
     text = text.strip()
     with transaction.atomic():
         original = SourcePassage.objects.filter(
@@ -102,19 +117,26 @@ def align(*, translation: SourcePassage, original: SourcePassage | None) -> Sour
     if original is not None:
         if original.source_id != translation.source_id:
             raise AlignmentError(
-                f"Passage {original.pk} is from another source: the original must be a passage "
-                f"of “{translation.source}”.",
+                gettext(
+                    "Passage %(id)s is from another source: the original must be a passage of "
+                    "“%(source)s”."
+                )
+                % {"id": original.pk, "source": translation.source},
                 field="original",
             )
         if original.provenance != SourcePassage.Provenance.ORIGINAL:
             raise AlignmentError(
-                f"Passage {original.pk} is itself a translation: choose the source's own text.",
+                gettext("Passage %(id)s is itself a translation: choose the source's own text.")
+                % {"id": original.pk},
                 field="original",
             )
         if not _overlap(original, translation):
             raise AlignmentError(
-                f"The original is on {original.pages_display}, the translation quotes "
-                f"{translation.pages_display}: choose a passage on the same pages.",
+                gettext(
+                    "The original is on %(original)s, the translation quotes %(translation)s: "
+                    "choose a passage on the same pages."
+                )
+                % {"original": original.pages_display, "translation": translation.pages_display},
                 field="original",
             )
     with transaction.atomic():
@@ -127,7 +149,8 @@ def align(*, translation: SourcePassage, original: SourcePassage | None) -> Sour
 def _check_translation(translation: SourcePassage) -> None:
     if translation.provenance == SourcePassage.Provenance.ORIGINAL:
         raise AlignmentError(
-            f"Passage {translation.pk} is the source's own text, not a translation.",
+            gettext("Passage %(id)s is the source's own text, not a translation.")
+            % {"id": translation.pk},
             field="original",
         )
 

@@ -362,3 +362,16 @@ def test_analysts_are_told_at_the_top_of_the_page_which_translation_to_align(
     page = logged_in(client, analyst).get(f"/sources/{NDS}/pages/19/").text
     notice = f'<a href="#passage-{quote_of_p19.pk}">The translation quoted in ¶ q1 is not aligned'
     assert notice in page and page.index(notice) < page.index("Text of the page")
+
+
+def test_the_alignment_form_says_what_is_wrong_in_japanese(
+    client: Client, quote_of_p19: SourcePassage, analyst: User, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    response = logged_in(client, analyst).post(
+        f"/passages/{quote_of_p19.pk}/original/",
+        {"page": "19", "text": "model allies - those that spend", "first_page": "20"},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert response.status_code == 400
+    assert "p.19にあります。そのページを指定してください。" in response.content.decode()
