@@ -266,5 +266,9 @@ def test_axe_finds_no_violation_with_the_editor_open_and_asking(
     assert results.violations_count == 0, results.generate_report()
     page.keyboard.press("Escape")
     expect(page.locator("#editor-discard")).to_be_visible()
+    asked = {"en": "Discard this draft?", "ja": "この下書きを破棄しますか？"}[language]
+    expect(page.locator("#editor-discard")).to_contain_text(asked)
+    keep = {"en": "Keep editing", "ja": "編集を続ける"}[language]
+    expect(page.locator("#editor-discard-keep")).to_have_text(keep)
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
