@@ -29,9 +29,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def drafts(page: Page) -> list[str]:
-    return page.evaluate(
-        "Object.keys(localStorage).filter(key => key.startsWith('reader-draft:'))"
-    )
+    return page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('reader-draft:'))")
 
 
 def open_editor(page: Page, words: str = WORDS) -> Locator:
