@@ -181,7 +181,7 @@ def test_escape_on_a_draft_asks_and_keeping_it_keeps_it_discarding_forgets_it(
     expect(editor).to_be_hidden()
 
 
-def test_saving_shows_saving_then_saved(
+def test_saving_shows_saving_then_saved_in_view(
     page: Page, live_server: LiveServer, live_document: Document, analyst: User
 ) -> None:
     log_in(page, live_server, analyst)
@@ -198,7 +198,7 @@ def test_saving_shows_saving_then_saved(
         page.wait_for_timeout(50)
     held[0].continue_()
     expect(editor).to_be_hidden()
-    expect(status).to_have_text("Saved")
+    expect(status).to_have_text("Annotation saved.")
     expect(status).to_be_visible()
     assert Annotation.objects.get().body == "Slow server"
 
@@ -270,3 +270,20 @@ def test_axe_finds_no_violation_with_the_editor_open_and_asking(
     expect(page.locator("#editor-discard-keep")).to_have_text(keep)
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_draft_offered_after_a_reload_can_be_discarded(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    log_in(page, live_server, analyst)
+    open_editor(page).get_by_label("Note (Markdown)").press_sequentially("Second thoughts")
+    page.reload()
+    wait_for_annotations(page)
+    notice = page.get_by_role("region", name="Drafts you have not saved")
+    notice.get_by_role("button", name="Discard").click()
+    expect(notice).to_be_hidden()
+    assert drafts(page) == []
+    expect(page.locator("#annotator-status")).to_have_text("The draft was discarded.")
+    page.reload()
+    wait_for_annotations(page)
+    expect(page.locator("#draft-notice")).to_be_hidden()

@@ -360,8 +360,8 @@ async function save(event) {
     getSelection().removeAllRanges();
     editor.focusAfter = afterSaving(saved);
     editor.dialog.close();
-    setStatus(MSG.savedShort, "saved");
-    announce(saved.parent === null ? MSG.saved : MSG.replySaved);
+    // Said by the status itself (role=status): not announced a second time.
+    setStatus(saved.parent === null ? MSG.saved : MSG.replySaved, "saved");
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     setStatus(format(MSG.notSaved, { error: error.message }), "error");
@@ -399,7 +399,7 @@ function sessionOf(draft) {
   return { mode: "reply", parent, returnTo: actionButton(parent.id, "reply") };
 }
 
-function describeDraft(draft, session) {
+function describeDraft(session) {
   if (session.mode === "new") return format(MSG.draftOn, { words: excerpt(session.target.exact) });
   if (session.mode === "reply") return format(MSG.draftReply, { author: session.parent.author });
   const root = rootOf(session.annotation);
@@ -407,30 +407,32 @@ function describeDraft(draft, session) {
   return format(MSG.draftEdit, { words: excerpt(words) });
 }
 
-// List the document's drafts (but the one being written) with Restore and Discard.
+// List the document's drafts with Restore and Discard, while the editor is closed.
 export function showDrafts() {
   const notice = document.getElementById("draft-notice");
   if (!notice) return;
+  // One thing at a time: the list comes back when the editor closes.
+  notice.hidden = Boolean(editor.session);
+  if (editor.session) return;
   const list = document.getElementById("draft-list");
   const template = document.getElementById("draft-item-template");
   list.replaceChildren();
   for (const { key, draft } of draftsOf(config.document)) {
-    if (editor.session && key === editor.key) continue;
     const session = sessionOf(draft);
     if (!session) continue;
     const item = template.content.firstElementChild.cloneNode(true);
     const words = item.querySelector(".draft-words");
-    words.textContent = describeDraft(draft, session);
+    words.textContent = describeDraft(session);
     words.id = `draft-${list.children.length}`;
     for (const button of item.querySelectorAll("button")) {
       button.setAttribute("aria-describedby", words.id);
       button.addEventListener("click", () => {
         if (button.dataset.draft === "restore") {
-          if (editor.session) return;
           openEditor(session);
         } else {
           removeDraft(key);
           showDrafts();
+          (list.querySelector("button") || document.getElementById("filter-tag"))?.focus();
           announce(MSG.draftDiscarded);
         }
       });
