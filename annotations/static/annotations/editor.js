@@ -2,9 +2,9 @@
 // a panel beside the text or a sheet on a phone, never modal, so that the words stay in view; its
 // preview rendered by the server as one types; the draft kept in the browser as one types
 // (drafts.js), offered again after a reload, and not thrown away by Cancel or Escape without
-// asking; saving through the API, with its state in view ("Saving…", "Saved") and the server's
-// errors beside their fields; the card actions (reply, edit, delete) and the dialog that
-// confirms a deletion. The focus goes back where the reader was, or to what was saved.
+// asking; saving through the API, with its state in view ("Saving…", "Annotation saved.") and
+// the server's errors beside their fields; the card actions (reply, edit, delete) and the dialog
+// that confirms a deletion. The focus goes back where the reader was, or to what was saved.
 
 import { ApiError, annotationUrl, api } from "./api.js";
 import { blockAt } from "./blocks.js";
@@ -75,7 +75,8 @@ function clearError(name) {
   for (const field of all.filter(Boolean)) {
     field.removeAttribute("aria-invalid");
     if ("describedby" in field.dataset) {
-      if (field.dataset.describedby) field.setAttribute("aria-describedby", field.dataset.describedby);
+      const before = field.dataset.describedby;
+      if (before) field.setAttribute("aria-describedby", before);
       else field.removeAttribute("aria-describedby");
     }
   }
@@ -106,7 +107,7 @@ function setError(message, field, { focus = true } = {}) {
   if (focus) element.focus();
 }
 
-// --- the save status, which stays in view once the editor has closed ------------------------------
+// --- the save status, which stays in view once the editor has closed -----------------------------
 
 let statusTimer = 0;
 
@@ -123,7 +124,7 @@ function setStatus(message, kind = "") {
   }
 }
 
-// --- what is written, and the draft kept of it ----------------------------------------------------
+// --- what is written, and the draft kept of it ---------------------------------------------------
 
 function fields() {
   const elements = editor.form.elements;
@@ -169,7 +170,7 @@ function keepDraft() {
   });
 }
 
-// --- the preview, rendered by the server as one types ----------------------------------------------
+// --- the preview, rendered by the server as one types --------------------------------------------
 
 const PREVIEW_DELAY = 300;
 let previewTimer = 0;
@@ -207,7 +208,7 @@ async function showPreview() {
   }
 }
 
-// --- opening and closing ----------------------------------------------------------------------------
+// --- opening and closing -------------------------------------------------------------------------
 
 export function openEditor(session) {
   const { mode, target, annotation, parent } = session;
@@ -282,7 +283,8 @@ function keepInView(rect) {
   const sheet = panel.left <= 1 && panel.top > 0;
   const bottom = sheet ? panel.top : window.innerHeight;
   if (rect.top >= 0 && rect.bottom <= bottom - 8) return;
-  window.scrollBy({ top: rect.top - Math.max(16, (bottom - rect.height) / 3), behavior: "instant" });
+  const top = rect.top - Math.max(16, (bottom - rect.height) / 3);
+  window.scrollBy({ top, behavior: "instant" });
 }
 
 function showDiscard() {
@@ -381,7 +383,7 @@ function afterSaving(saved) {
   return () => document.getElementById(`annotation-${id}`);
 }
 
-// --- drafts left by a reload or a crash ------------------------------------------------------------
+// --- drafts left by a reload or a crash ----------------------------------------------------------
 
 // The session a draft was written in, if what it was written on is still here.
 function sessionOf(draft) {
@@ -497,6 +499,8 @@ export function setUpEditor() {
   editor.dialog?.addEventListener("close", () => {
     clearTimeout(previewTimer);
     hideDiscard();
+    // "Saved" stays a moment; an error whose editor is gone does not.
+    if (document.getElementById("save-status").dataset.kind !== "saved") setStatus("");
     document.documentElement.classList.remove("editor-open");
     const next = (editor.focusAfter || editor.session?.returnTo)?.();
     editor.session = null;
