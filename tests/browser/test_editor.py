@@ -15,7 +15,14 @@ from pytest_django.live_server_helper import LiveServer
 
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import PASSWORD, SEED_READER, drag_select, log_in, wait_for_annotations
+from tests.helpers import (
+    PASSWORD,
+    SEED_READER,
+    annotation_on,
+    drag_select,
+    log_in,
+    wait_for_annotations,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -287,3 +294,32 @@ def test_a_draft_offered_after_a_reload_can_be_discarded(
     page.reload()
     wait_for_annotations(page)
     expect(page.locator("#draft-notice")).to_be_hidden()
+
+
+def test_a_draft_of_changes_to_a_note_survives_a_reload_too(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    start = live_document.plain_text().index(WORDS)
+    note = annotation_on(live_document, analyst, start, start + len(WORDS), body="First take")
+    log_in(page, live_server, analyst)
+    page.locator(f"#annotation-{note.pk}").get_by_role("button", name="Edit").click()
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    body = editor.get_by_label("Note (Markdown)")
+    expect(body).to_have_value("First take")
+    # Opened and closed unchanged, it leaves no draft and asks nothing.
+    page.keyboard.press("Escape")
+    expect(editor).to_be_hidden()
+    assert drafts(page) == []
+
+    page.locator(f"#annotation-{note.pk}").get_by_role("button", name="Edit").click()
+    body.press_sequentially(", and a second")
+    page.reload()
+    wait_for_annotations(page)
+    notice = page.get_by_role("region", name="Drafts you have not saved")
+    expect(notice).to_contain_text("Draft of changes to your annotation")
+    notice.get_by_role("button", name="Restore the draft").click()
+    expect(body).to_have_value("First take, and a second")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+    note.refresh_from_db()
+    assert note.body == "First take, and a second" and drafts(page) == []
