@@ -14,7 +14,8 @@
 //   highlights.js  the marks in the text, linked with the cards
 //   cards.js       the cards in the margin, drawing them again, the filter
 //   selection.js   the selection as a target, keyboard selection, the Annotate control
-//   editor.js      the editor, its preview, saving; the card actions and deleting
+//   drafts.js      drafts kept in the browser as one types (pure but for the storage)
+//   editor.js      the editor, its preview, its drafts, saving; the card actions and deleting
 // None of them touches the page on import: everything starts from here.
 //
 // Positions are Unicode code points over the document's text, the API's unit; JavaScript strings
@@ -22,7 +23,7 @@
 
 import { loadAnnotations, loadText } from "../annotations/api.js";
 import { filter, render, setUpFilter } from "../annotations/cards.js";
-import { isEditing, openEditor, setUpEditor } from "../annotations/editor.js";
+import { isEditing, openEditor, setUpEditor, showDrafts } from "../annotations/editor.js";
 import { linkHighlightsAndCards } from "../annotations/highlights.js";
 import { setUpControl, startAnnotating } from "../annotations/selection.js";
 import { MSG, config, readPage, reader, state } from "../annotations/state.js";
@@ -61,7 +62,10 @@ async function start() {
   reader.classList.add("annotating");
   document.getElementById("annotator-bar").hidden = false;
   render();
-  if (config.analyst) startAnnotating({ openEditor, isEditing });
+  if (config.analyst) {
+    startAnnotating({ openEditor, isEditing });
+    showDrafts(); // drafts left by a reload or a crash
+  }
   reader.dataset.annotationsReady = "true";
 }
 

@@ -51,6 +51,8 @@ def test_anonymous_readers_get_a_log_in_link_and_a_read_only_annotator(
         'id="annotate-button"',
         'id="annotation-editor"',
         'id="annotation-delete"',
+        'id="draft-notice"',
+        'id="save-status"',
         "data-action=",
         "csrf",
         "annotator-help",

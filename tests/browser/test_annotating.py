@@ -104,7 +104,7 @@ def test_an_analyst_selects_a_sentence_writes_a_note_and_finds_it_again_after_a_
     editor.get_by_label("Note (Markdown)").fill(
         "**Dated** before the NDS: see [the NSS](https://example.org/nss).\n\n- one\n- two"
     )
-    editor.get_by_role("button", name="Preview").click()
+    # The preview follows the typing.
     preview = editor.locator("#editor-preview-body")
     expect(preview.locator("strong")).to_have_text("Dated")
     expect(preview.locator("a[href='https://example.org/nss']")).to_have_text("the NSS")
@@ -201,7 +201,9 @@ def test_escape_cancels_the_editor_and_gives_the_focus_back(
     expect(editor).to_be_visible()
     expect(editor.locator("#editor-quote-text")).to_have_text("これに先立って")
     page.keyboard.type("not kept")
+    # A draft is not thrown away without asking (tests/browser/test_editor.py has the rest).
     page.keyboard.press("Escape")
+    page.get_by_role("button", name="Discard the draft").click()
     expect(editor).to_be_hidden()
     expect(page.locator("#claim-2")).to_be_focused()
     assert not Annotation.objects.exists()
@@ -233,8 +235,6 @@ def test_the_whole_flow_works_by_keyboard_alone(
     editor = page.get_by_role("dialog", name="New annotation")
     expect(editor.get_by_label("Note (Markdown)")).to_be_focused()
     page.keyboard.type("*Check* the date.")
-    tab_to(page, editor.get_by_role("button", name="Preview"))
-    page.keyboard.press("Enter")
     expect(editor.locator("#editor-preview-body em")).to_have_text("Check")
     tab_to(page, editor.get_by_label("Tags"))
     page.keyboard.type("dates")
@@ -644,7 +644,6 @@ def test_axe_finds_no_violation_with_cards_shown_and_with_the_editor_open(
     page.get_by_role("button", name="Annotate").click()
     editor = page.get_by_role("dialog", name="New annotation")
     editor.get_by_label("Note (Markdown)").fill("*Preview* me")
-    editor.get_by_role("button", name="Preview").click()
     expect(editor.locator("#editor-preview-body em")).to_have_text("Preview")
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
