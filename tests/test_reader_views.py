@@ -69,7 +69,9 @@ def test_a_page_range_prints_as_pp_and_opens_at_its_first_page(
     note = note_html(client.get(READER).text, 6)
     assert ">Source page pp.20–21</a>" in note
     assert f'href="{NDS_PDF}#page=20"' in note
-    assert "こうした〔米韓両国が負う〕責任のバランス" in note  # the passage quoted from pp.20–21
+    # The passage quoted from pp.20–21 stands in the text (q2, under note 8): the note points to it.
+    assert "こうした〔米韓両国が負う〕責任のバランス" not in note
+    assert '<a href="#q2">The passage of pp.20–21 is quoted in the text (¶ q2).</a>' in note
 
 
 def test_a_note_gives_the_title_of_its_source_once(client: Client, seed_document: Document) -> None:
@@ -261,7 +263,8 @@ def test_a_note_shows_its_own_quotation_not_every_copy_of_it(
     note = note_html(client.get(READER).text, 3)
     assert note.count('<blockquote class="passage"') == 0  # its quotation stands beside it
     note6 = note_html(client.get(READER).text, 6)  # cites pp.20–21 without closing a quotation
-    assert note6.count('<blockquote class="passage"') == 1
+    assert note6.count('<blockquote class="passage"') == 0  # q2 stands in the text
+    assert note6.count('href="#q2"') == 1  # once, though three documents quote it
 
 
 def test_the_search_box_lists_snippets_that_jump_to_the_place(
