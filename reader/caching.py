@@ -30,11 +30,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
+
+from .middleware import DATABASE_UNAVAILABLE
 
 View = Callable[..., HttpResponseBase]
 # A scope's stamp: what changes whenever its pages change, and the Unix time of that change.
@@ -122,7 +124,7 @@ def shared_by_anonymous(
             if current is None:
                 try:
                     current = stamp(name, lambda: read(**kwargs))
-                except (OperationalError, InterfaceError):
+                except DATABASE_UNAVAILABLE:
                     if not isinstance(entry, tuple):
                         raise  # nothing kept: a 503 (reader.middleware)
                     # The database cannot say whether the page changed: the last one kept is
