@@ -321,3 +321,14 @@ def test_a_server_error_is_the_sites_500_page(client: Client, db: None) -> None:
     response = server_error(request)
     assert response.status_code == 500
     assert "Something went wrong on our side and has been logged." in response.content.decode()
+
+
+def test_the_language_switch_names_each_language_in_its_own_name(
+    client: Client, seed_document: Document
+) -> None:
+    page = client.get(READER, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert (
+        'hreflang="en">English</a>' in page
+        and 'hreflang="ja" aria-current="true">日本語</a>' in page
+    )
+    assert "英語" not in page
