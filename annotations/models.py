@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,16 +17,66 @@ if TYPE_CHECKING:
     from .anchoring import Anchor
 
 ANALYSTS_GROUP = "analysts"
+MODERATORS_GROUP = "moderators"
 
 
 def is_analyst(user: Any) -> bool:
+    return _in_group(user, ANALYSTS_GROUP)
+
+
+def is_moderator(user: Any) -> bool:
+    """Members of the moderators group see flagged notes, and hide or restore them."""
+    return _in_group(user, MODERATORS_GROUP)
+
+
+def _in_group(user: Any, name: str) -> bool:
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_is_analyst", None)
-    if cached is None:
-        cached = user.groups.filter(name=ANALYSTS_GROUP).exists()
-        user._is_analyst = cached
-    return cached
+    groups = getattr(user, "_group_names", None)
+    if groups is None:
+        groups = set(user.groups.values_list("name", flat=True))
+        user._group_names = groups
+    return name in groups
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def of(self, user: Any) -> TeamQuerySet:
+        """The teams the user belongs to (none for a visitor without an account)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(group__user=user)
+
+
+class Team(models.Model):
+    """A team of analysts: a Django group marked as a team, with a slug for the API
+    (`{"visibility": "team", "team": "korea-desk"}`). Its members are the group's."""
+
+    group = models.OneToOneField(Group, models.CASCADE, related_name="team")
+    slug = models.SlugField(unique=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.group.name
+
+    @property
+    def name(self) -> str:
+        return self.group.name
+
+    @classmethod
+    def named(cls, slug: str) -> Team:
+        """The team with this slug, made (with its group) when there is none yet."""
+        team = cls.objects.filter(slug=slug).select_related("group").first()
+        if team is None:
+            group = Group.objects.get_or_create(name=slug)[0]
+            team = cls.objects.create(group=group, slug=slug)
+        return team
+
+    def has_member(self, user: Any) -> bool:
+        return user.is_authenticated and self.group.user_set.filter(pk=user.pk).exists()
 
 
 class Tag(models.Model):
@@ -40,12 +92,17 @@ class Tag(models.Model):
 
 class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def visible_to(self, user: Any) -> AnnotationQuerySet:
-        """Public notes for all, analysts' notes for analysts, private ones for their author."""
+        """Public notes for all, analysts' notes for analysts, a team's notes for its members,
+        private ones for their author; a note hidden by a moderator only for its author and the
+        moderators. Every list, read, export, search and notification goes through here."""
         if not user.is_authenticated:
-            return self.filter(visibility=Annotation.Visibility.PUBLIC)
+            return self.filter(visibility=Annotation.Visibility.PUBLIC, hidden=False)
         seen = Q(visibility=Annotation.Visibility.PUBLIC) | Q(author=user)
         if is_analyst(user):
             seen |= Q(visibility=Annotation.Visibility.ANALYSTS)
+        seen |= Q(visibility=Annotation.Visibility.TEAM, team__in=Team.objects.of(user))
+        if not is_moderator(user):
+            seen &= Q(hidden=False) | Q(author=user)
         return self.filter(seen)
 
 
@@ -59,6 +116,7 @@ class Annotation(models.Model):
 
     class Visibility(models.TextChoices):
         PRIVATE = "private", _("Only me")
+        TEAM = "team", _("My team")
         ANALYSTS = "analysts", _("Analysts")
         PUBLIC = "public", _("Everyone")
 
@@ -92,6 +150,14 @@ class Annotation(models.Model):
     motivation = models.CharField(
         max_length=20, choices=Motivation.choices, default=Motivation.COMMENTING
     )
+    team = models.ForeignKey(
+        Team,
+        models.SET_NULL,  # a team's notes outlive it, seen by their authors only
+        null=True,
+        blank=True,
+        related_name="annotations",
+        help_text=_("The team that sees the note, when its visibility is “team”."),
+    )
     claim = models.ForeignKey(
         Claim, models.SET_NULL, null=True, blank=True, related_name="annotations"
     )
@@ -107,6 +173,16 @@ class Annotation(models.Model):
         default=False,
         editable=False,
         help_text=_("Deleted by its author and kept, without its words, for the replies to it."),
+    )
+    resolved = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the thread (a note and its replies) was resolved.")
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden = models.BooleanField(
+        default=False,
+        help_text=_("Hidden by a moderator: seen by its author and the moderators only."),
     )
     created_revision = models.PositiveIntegerField()
     anchor_revision = models.PositiveIntegerField()
@@ -125,6 +201,8 @@ class Annotation(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.body_html = render_markdown(self.body)
+        if self.visibility != self.Visibility.TEAM:
+            self.team = None  # only a team's notes have a team
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -146,7 +224,12 @@ class Annotation(models.Model):
         """Narrow the replies under this note (replies to replies too) that more people see than
         the note now to the note's visibility: a reply reaches no further than its parent."""
         narrower = [v for v in REACH if not self.reaches_further(v, self.visibility)]
-        return self.thread().exclude(visibility__in=narrower).update(visibility=self.visibility)
+        thread = self.thread()
+        if self.visibility == self.Visibility.TEAM:  # a reply to a team's note: that team's
+            thread.filter(visibility=self.Visibility.TEAM).update(team=self.team)
+        return thread.exclude(visibility__in=narrower).update(
+            visibility=self.visibility, team=self.team
+        )
 
     @classmethod
     def reaches_further(cls, visibility: str, than: str) -> bool:
@@ -195,6 +278,83 @@ class Annotation(models.Model):
 # Who sees a note of each visibility, from the fewest people to the most.
 REACH: dict[str, int] = {
     Annotation.Visibility.PRIVATE: 0,
-    Annotation.Visibility.ANALYSTS: 1,
-    Annotation.Visibility.PUBLIC: 2,
+    Annotation.Visibility.TEAM: 1,
+    Annotation.Visibility.ANALYSTS: 2,
+    Annotation.Visibility.PUBLIC: 3,
 }
+
+
+class Flag(models.Model):
+    """A reader's report of a note that others see, for the moderators."""
+
+    annotation = models.ForeignKey(Annotation, models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=500)
+    created = models.DateTimeField(auto_now_add=True)
+    handled = models.BooleanField(
+        default=False, help_text=_("A moderator hid or restored the note since.")
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "user"], name="one_flag_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} flags #{self.annotation_id}"
+
+
+class ModerationAction(models.Model):
+    """The log of moderation: who hid or restored which note, when and why."""
+
+    class Kind(models.TextChoices):
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        DISMISS = "dismiss", _("Flags dismissed")
+
+    annotation = models.ForeignKey(
+        Annotation, models.SET_NULL, null=True, related_name="moderation"
+    )
+    annotation_number = models.PositiveIntegerField(help_text=_("Kept when the note goes."))
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.moderator} {self.kind} #{self.annotation_number}"
+
+
+class Notification(models.Model):
+    """A note that reaches someone: a reply to one of their notes, or a mention of their name."""
+
+    class Reason(models.TextChoices):
+        REPLY = "reply", _("Reply to your note")
+        MENTION = "mention", _("Mention of you")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"
+    )
+    annotation = models.ForeignKey(Annotation, models.CASCADE, related_name="notifications")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    created = models.DateTimeField(auto_now_add=True)
+    read = models.DateTimeField(null=True, blank=True)
+    emailed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "annotation"], name="one_notification_per_note"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read"])]
+
+    def __str__(self) -> str:
+        return f"{self.reason} #{self.annotation_id} for {self.recipient}"

@@ -14,7 +14,7 @@ from config.api.fields import AbsoluteURLField, StrictCharField, StrictIntegerFi
 from reader.models import Document
 
 from ..anchoring import TargetError, resolve_target
-from ..models import Annotation
+from ..models import Annotation, Team
 
 MAX_BODY = 10_000
 MAX_TAGS = 20
@@ -109,6 +109,12 @@ class AnnotationInputSerializer(serializers.Serializer):
         child=StrictCharField(max_length=50), required=False, max_length=MAX_TAGS
     )
     visibility = serializers.ChoiceField(choices=Annotation.Visibility.choices, required=False)
+    team = StrictCharField(
+        required=False,
+        allow_null=True,
+        max_length=50,
+        help_text="The slug of the team that sees the note (with visibility “team”).",
+    )
     motivation = serializers.ChoiceField(choices=Annotation.Motivation.choices, required=False)
     parent = StrictIntegerField(  # type: ignore[assignment]  # named like Field.parent
         required=False, allow_null=True
@@ -148,7 +154,10 @@ class AnnotationInputSerializer(serializers.Serializer):
             raise ValidationError(
                 {"parent": [gettext("The note replied to is on another document.")]}
             )
-        visibility = data.get("visibility", instance.visibility if instance else "private")
+        visibility = data.get(
+            "visibility",
+            instance.visibility if instance else parent.visibility if parent else "private",
+        )
         if parent is not None and Annotation.reaches_further(visibility, parent.visibility):
             raise ValidationError(
                 {
@@ -157,6 +166,7 @@ class AnnotationInputSerializer(serializers.Serializer):
                     ]
                 }
             )
+        data["team"] = self._team(data, visibility, instance, parent)
         if "target" in data and parent is None:
             try:
                 data["anchor"] = resolve_target(document.plain_text(), data["target"]["selector"])
@@ -172,6 +182,43 @@ class AnnotationInputSerializer(serializers.Serializer):
                 )
         return data
 
+    def _team(
+        self,
+        data: dict[str, Any],
+        visibility: str,
+        instance: Annotation | None,
+        parent: Annotation | None,
+    ) -> Team | None:
+        """The team that sees the note: named with visibility "team" (one of the author's
+        teams), or the parent's for a reply; no team for any other visibility."""
+        slug = data.get("team")
+        if visibility != Annotation.Visibility.TEAM:
+            if slug:
+                raise ValidationError(
+                    {"team": [gettext("A team is given only with the visibility “team”.")]}
+                )
+            return None
+        if parent is not None and parent.visibility == Annotation.Visibility.TEAM:
+            if slug and slug != (parent.team.slug if parent.team else None):
+                raise ValidationError(
+                    {"team": [gettext("A reply is seen by the team of the note it answers.")]}
+                )
+            return parent.team
+        if not slug:
+            if instance is not None and instance.team is not None and "visibility" not in data:
+                return instance.team
+            raise ValidationError(
+                {"team": [gettext("Name the team that sees the note (its slug).")]}
+            )
+        team = Team.objects.filter(slug=slug).select_related("group").first()
+        if team is None:
+            raise ValidationError({"team": [gettext("No team has the slug “%s”.") % slug]})
+        if not team.has_member(self.context["request"].user):
+            raise ValidationError(
+                {"team": [gettext("You are not a member of the team “%s”.") % slug]}
+            )
+        return team
+
 
 class PreviewSerializer(serializers.Serializer):
     body = body_field(write_only=True)
@@ -181,6 +228,12 @@ class PreviewSerializer(serializers.Serializer):
 class AnnotationSerializer(serializers.ModelSerializer):
     document = serializers.CharField(source="document.slug", read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
+    team: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    resolved_by = serializers.CharField(
+        source="resolved_by.username", read_only=True, allow_null=True, default=None
+    )
     tags = serializers.SerializerMethodField()
     target = serializers.SerializerMethodField()
     claim = serializers.SerializerMethodField(help_text="The note number of the claim judged.")
@@ -194,7 +247,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "id", "document", "target", "body", "body_html", "tags", "visibility", "motivation",
             "parent", "replies", "claim", "judgement", "judgement_reason", "author", "created",
             "updated", "state", "created_revision", "anchor_revision", "can_edit", "url",
-            "deleted",
+            "deleted", "team", "resolved", "resolved_by", "hidden",
         ]  # fmt: skip
 
     def get_tags(self, annotation: Annotation) -> list[str]:

@@ -62,7 +62,7 @@ class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Annotation]:
         visible = Annotation.objects.visible_to(self.request.user)
         return (
-            visible.select_related("document", "author", "claim__note")
+            visible.select_related("document", "author", "claim__note", "team", "resolved_by")
             .prefetch_related(
                 "tags",
                 Prefetch("replies", visible.only("pk", "parent_id"), to_attr="visible_replies"),
@@ -82,6 +82,7 @@ class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
                 parent=data.get("parent"),
                 body=data.get("body", ""),
                 visibility=data.get("visibility") or _default_visibility(data.get("parent")),
+                team=data["team"],
                 motivation=data.get("motivation") or _default_motivation(data),
                 claim=data.get("claim"),
                 judgement=data.get("judgement", ""),
@@ -99,15 +100,17 @@ class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
         data = self._validated(request, annotation, partial=kwargs.get("partial", False))
+        reach = (annotation.visibility, annotation.team_id)
         with transaction.atomic():
-            for field in ("body", "visibility", "motivation", "judgement", "judgement_reason"):
+            fields = ("body", "visibility", "team", "motivation", "judgement", "judgement_reason")
+            for field in fields:
                 if field in data:
                     setattr(annotation, field, data[field])
             if "anchor" in data:
                 annotation.place_at(data["anchor"], annotation.document.revision)
                 annotation.claim = data["claim"]
             annotation.save()
-            if "visibility" in data:
+            if (annotation.visibility, annotation.team_id) != reach:
                 annotation.narrow_replies()
             if "tags" in data:
                 annotation.set_tags(data["tags"])

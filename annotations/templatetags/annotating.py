@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from reader.models import Document
 
-from ..models import Annotation, is_analyst
+from ..models import Annotation, Team, is_analyst
 
 register = template.Library()
 
@@ -33,14 +33,22 @@ def _public_annotator(document: Document) -> dict[str, Any]:
         "document": document.slug,
         "analyst": False,
         "urls": _urls(document),
-        "visibilities": dict(Annotation.Visibility.choices),
+        "visibilities": {
+            value: label
+            for value, label in Annotation.Visibility.choices
+            if value != Annotation.Visibility.TEAM
+        },
         "judgements": dict(Annotation.Judgement.choices),
     }
 
 
 def _annotator(request: Any, document: Document) -> dict[str, Any]:
+    public = _public_annotator(document)
+    teams = [{"slug": team.slug, "name": team.name} for team in Team.objects.of(request.user)]
     return {
-        **_public_annotator(document),
+        **public,
+        "visibilities": dict(Annotation.Visibility.choices) if teams else public["visibilities"],
+        "teams": teams,
         "user": request.user.get_username(),
         "analyst": is_analyst(request.user),
         "csrfToken": get_token(request),

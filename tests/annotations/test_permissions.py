@@ -1,8 +1,9 @@
 """Who may do what with an annotation: every role × action × visibility.
 
-Roles: the author (an analyst), another analyst, a user who is not an analyst, and a visitor
-without an account. Private notes are their author's alone; analysts' notes are for analysts;
-public notes for everyone. Only analysts create and reply; only the author edits and deletes.
+Roles: the author (an analyst in the team korea-desk), another analyst of that team, an analyst
+outside it, a user who is not an analyst, and a visitor without an account. Private notes are
+their author's alone; a team's notes for its members; analysts' notes are for analysts; public
+notes for everyone. Only analysts create and reply; only the author edits and deletes.
 """
 
 from __future__ import annotations
@@ -15,57 +16,66 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from annotations.models import Annotation
+from annotations.models import Annotation, Team
 from reader.models import Document
 from tests.helpers import annotation_on, logged_in, make_user
 
-ROLES = ("author", "other_analyst", "member", "anonymous")
-VISIBILITIES = ("private", "analysts", "public")
+ROLES = ("author", "team_member", "outsider", "member", "anonymous")
+VISIBILITIES = ("private", "team", "analysts", "public")
+TEAM = "korea-desk"
 
-# Expected outcome per action and role, for (private, analysts, public) notes.
+# Expected outcome per action and role, for (private, team, analysts, public) notes. The author
+# and the team member are in the team korea-desk; the outsider is an analyst who is not.
 # "see" = listed / readable / exported; "hidden" = absent from lists, 404 on read.
-EXPECTED: dict[str, dict[str, tuple[object, object, object]]] = {
+EXPECTED: dict[str, dict[str, tuple[object, object, object, object]]] = {
     "list": {
-        "author": ("see", "see", "see"),
-        "other_analyst": ("hidden", "see", "see"),
-        "member": ("hidden", "hidden", "see"),
-        "anonymous": ("hidden", "hidden", "see"),
+        "author": ("see", "see", "see", "see"),
+        "team_member": ("hidden", "see", "see", "see"),
+        "outsider": ("hidden", "hidden", "see", "see"),
+        "member": ("hidden", "hidden", "hidden", "see"),
+        "anonymous": ("hidden", "hidden", "hidden", "see"),
     },
     "read": {
-        "author": (200, 200, 200),
-        "other_analyst": (404, 200, 200),
-        "member": (404, 404, 200),
-        "anonymous": (404, 404, 200),
+        "author": (200, 200, 200, 200),
+        "team_member": (404, 200, 200, 200),
+        "outsider": (404, 404, 200, 200),
+        "member": (404, 404, 404, 200),
+        "anonymous": (404, 404, 404, 200),
     },
     "export": {
-        "author": ("see", "see", "see"),
-        "other_analyst": ("hidden", "see", "see"),
-        "member": ("hidden", "hidden", "see"),
-        "anonymous": ("hidden", "hidden", "see"),
+        "author": ("see", "see", "see", "see"),
+        "team_member": ("hidden", "see", "see", "see"),
+        "outsider": ("hidden", "hidden", "see", "see"),
+        "member": ("hidden", "hidden", "hidden", "see"),
+        "anonymous": ("hidden", "hidden", "hidden", "see"),
     },
     "edit": {
-        "author": (200, 200, 200),
-        "other_analyst": (404, 403, 403),
-        "member": (403, 403, 403),
-        "anonymous": (403, 403, 403),
+        "author": (200, 200, 200, 200),
+        "team_member": (404, 403, 403, 403),
+        "outsider": (404, 404, 403, 403),
+        "member": (403, 403, 403, 403),
+        "anonymous": (403, 403, 403, 403),
     },
     "delete": {
-        "author": (204, 204, 204),
-        "other_analyst": (404, 403, 403),
-        "member": (403, 403, 403),
-        "anonymous": (403, 403, 403),
+        "author": (204, 204, 204, 204),
+        "team_member": (404, 403, 403, 403),
+        "outsider": (404, 404, 403, 403),
+        "member": (403, 403, 403, 403),
+        "anonymous": (403, 403, 403, 403),
     },
     "reply": {
-        "author": (201, 201, 201),
-        "other_analyst": (400, 201, 201),
-        "member": (403, 403, 403),
-        "anonymous": (403, 403, 403),
+        "author": (201, 201, 201, 201),
+        "team_member": (400, 201, 201, 201),
+        "outsider": (400, 400, 201, 201),
+        "member": (403, 403, 403, 403),
+        "anonymous": (403, 403, 403, 403),
     },
     "create": {
-        "author": (201, 201, 201),
-        "other_analyst": (201, 201, 201),
-        "member": (403, 403, 403),
-        "anonymous": (403, 403, 403),
+        "author": (201, 201, 201, 201),
+        "team_member": (201, 201, 201, 201),
+        "outsider": (201, 400, 201, 201),  # not a member of the team named
+        "member": (403, 403, 403, 403),
+        "anonymous": (403, 403, 403, 403),
     },
 }
 
@@ -83,11 +93,18 @@ def client_for(role: str, users: dict[str, User]) -> Client:
 
 @pytest.fixture
 def users(analyst: User, second_analyst: User, member: User) -> dict[str, User]:
-    return {"author": analyst, "other_analyst": second_analyst, "member": member}
+    team = Team.named(TEAM)
+    analyst.groups.add(team.group)
+    second_analyst.groups.add(team.group)
+    outsider = make_user("oscar", analyst=True)
+    return {"author": analyst, "team_member": second_analyst, "outsider": outsider, "member": member}
 
 
 def make_note(document: Document, author: User, visibility: str) -> Annotation:
-    return annotation_on(document, author, 0, 7, body=f"A {visibility} note", visibility=visibility)
+    team = Team.objects.get(slug=TEAM) if visibility == "team" else None
+    return annotation_on(
+        document, author, 0, 7, body=f"A {visibility} note", visibility=visibility, team=team
+    )
 
 
 def act(client: Client, action: str, note: Annotation, visibility: str) -> Any:
@@ -115,6 +132,7 @@ def act(client: Client, action: str, note: Annotation, visibility: str) -> Any:
         "target": {"selector": [{"type": "TextPositionSelector", "start": 8, "end": 14}]},
         "body": "New",
         "visibility": visibility,
+        **({"team": TEAM} if visibility == "team" else {}),
     }
     return client.post(api, body, content_type="application/json").status_code
 
@@ -145,7 +163,7 @@ def test_replies_and_searches_never_reveal_a_hidden_note(
         document=seed_document, author=users["author"], parent=private, body="private reply",
         visibility="private", created_revision=1, anchor_revision=1,
     )  # fmt: skip
-    client.force_login(users["other_analyst"])
+    client.force_login(users["team_member"])
     listed = client.get("/api/annotations/", {"document": seed_document.slug}).json()["results"]
     assert listed == []
     by_author = client.get("/api/annotations/", {"author": "alice"}).json()["results"]
