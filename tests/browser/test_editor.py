@@ -323,3 +323,28 @@ def test_a_draft_of_changes_to_a_note_survives_a_reload_too(
     expect(editor).to_be_hidden()
     note.refresh_from_db()
     assert note.body == "First take, and a second" and drafts(page) == []
+
+
+def test_a_team_member_writes_a_note_for_the_team(
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+) -> None:
+    from annotations.models import Team
+
+    analyst.groups.add(Team.named("korea-desk").group)
+    page = new_context(viewport=DESKTOP).new_page()
+    log_in(page, live_server, analyst)
+    editor = open_editor(page)
+    team = editor.get_by_label("Team", exact=True)
+    expect(team).to_be_hidden()  # only while "My team" is chosen
+    editor.get_by_label("My team").check()
+    expect(team).to_be_visible()
+    expect(team).to_have_value("korea-desk")
+    editor.get_by_label("Note (Markdown)").fill("For the desk only")
+    editor.get_by_role("button", name="Save").click()
+    card = page.locator(".annotation-card", has_text="For the desk only")
+    expect(card).to_contain_text("My team (korea-desk)")
+    saved = Annotation.objects.get(body="For the desk only")
+    assert (saved.visibility, saved.team and saved.team.slug) == ("team", "korea-desk")

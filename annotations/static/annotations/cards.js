@@ -24,8 +24,11 @@ function fillMeta(element, annotation) {
     dateStyle: "medium",
     timeStyle: "short",
   });
-  element.querySelector(".annotation-visibility").textContent =
-    config.visibilities[annotation.visibility] || annotation.visibility;
+  const seenBy = config.visibilities[annotation.visibility] || annotation.visibility;
+  const team = (config.teams || []).find((t) => t.slug === annotation.team);
+  element.querySelector(".annotation-visibility").textContent = annotation.team
+    ? `${seenBy} (${team ? team.name : annotation.team})`
+    : seenBy;
   // body_html is sanitised by the server (reader.rendering.render_markdown) when it is saved.
   element.querySelector(".annotation-body").innerHTML = annotation.body_html;
   element.dataset.annotation = annotation.id;

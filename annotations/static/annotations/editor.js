@@ -23,7 +23,7 @@ import {
   state,
 } from "./state.js";
 
-const ORDER = { private: 0, analysts: 1, public: 2 };
+const ORDER = { private: 0, team: 1, analysts: 2, public: 3 };
 
 // The dialogs are found by setUpEditor().
 const editor = {
@@ -46,6 +46,7 @@ const FIELDS = {
   tags: "editor-tags",
   judgement: "editor-judgement-value",
   judgement_reason: "editor-reason",
+  team: "editor-team",
 };
 
 // Whether the editor is open (a selection in it is not one of the text's).
@@ -132,6 +133,7 @@ function fields() {
     body: elements.body.value,
     tags: elements.tags.value,
     visibility: elements.visibility.value,
+    team: elements.team ? elements.team.value : "",
     judgement: elements.judgement.value,
     judgement_reason: elements.judgement_reason.value,
   };
@@ -244,6 +246,16 @@ export function openEditor(session) {
   }
   const visibility = annotation?.visibility || (mode === "reply" ? parent.visibility : "private");
   form.elements.visibility.value = visibility;
+  // A team's note names its team; a reply is seen by the team of the note it answers.
+  editor.teamChoice = !isReply;
+  if (form.elements.team) {
+    const team = annotation?.team;
+    if (team && [...form.elements.team.options].some((o) => o.value === team)) {
+      form.elements.team.value = team;
+    } else {
+      form.elements.team.selectedIndex = 0;
+    }
+  }
   if (annotation) {
     form.elements.body.value = annotation.body;
     form.elements.tags.value = annotation.tags.join(", ");
@@ -254,6 +266,7 @@ export function openEditor(session) {
   // A draft of the same thing, left by a reload or a crash, takes up where it was.
   const draft = loadDraft(editor.key);
   if (draft?.fields) fill(draft.fields);
+  showTeamChoice();
   const around = wordsOnScreen(session);
   hideControl();
   editor.dialog.show();
@@ -313,6 +326,13 @@ function keepEditing() {
   editor.form.elements.body.focus();
 }
 
+// The team select shows while "My team" is chosen, for a note (a reply keeps its note's team).
+function showTeamChoice() {
+  const field = document.getElementById("editor-team-field");
+  if (!field) return;
+  field.hidden = !(editor.teamChoice && editor.form.elements.visibility.value === "team");
+}
+
 function discard() {
   removeDraft(editor.key);
   editor.dialog.close();
@@ -323,6 +343,9 @@ function payload() {
   const { mode, target, annotation, parent } = editor.session;
   const form = editor.form;
   const data = { body: form.elements.body.value, visibility: form.elements.visibility.value };
+  if (data.visibility === "team" && form.elements.team && editor.teamChoice) {
+    data.team = form.elements.team.value;
+  }
   const isReply = mode === "reply" || (mode === "edit" && annotation.parent !== null);
   if (!isReply) {
     data.tags = form.elements.tags.value
@@ -479,6 +502,7 @@ export function setUpEditor() {
   editor.form?.addEventListener("submit", save);
   editor.form?.addEventListener("input", (event) => {
     keepDraft();
+    if (event.target.name === "visibility") showTeamChoice();
     if (event.target.name === "body") schedulePreview();
     else if (event.target.name) clearError(event.target.name);
   });
