@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from config.throttling import throttled
 from reader.views import readable
 
+from .glossary import other_language_words
 from .query import SearchQueryError, search
 from .terms import query_words
 
@@ -36,6 +37,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             context.update(total=hits.total, capped=hits.capped, shown=len(hits))
             if not hits:
                 context["fewer"] = fewer_words(query)
+                context["other_language"] = other_language_words(query)
     return render(request, "search/search.html", context)
 
 

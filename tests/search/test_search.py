@@ -389,3 +389,21 @@ def test_no_hit_is_said_in_japanese_too(client: Client, seed_document: Document)
     page = client.get("/search/", {"q": "同盟 存在しない語"}, HTTP_ACCEPT_LANGUAGE="ja").text
     assert "「同盟 存在しない語」を含む箇所はありません。" in page
     assert "語を減らしてみてください" in page and "（13件）" in page
+
+
+def test_a_query_that_finds_nothing_is_offered_the_other_languages_word(
+    client: Client, seed_document: Document
+) -> None:
+    """The commentary glosses 模範的な同盟国 as (model allies): "model ally" finds nothing (no
+    passage holds "ally"), and is offered the Japanese term, which finds the passage."""
+    page = client.get("/search/", {"q": "model ally"}).text
+    assert "No passage contains “model ally”." in page
+    assert "In the other language, as the commentary glosses it:" in page
+    assert (
+        '<a href="?q=%E6%A8%A1%E7%AF%84%E7%9A%84%E3%81%AA%E5%90%8C%E7%9B%9F%E5%9B%BD">模範的な同盟国</a>'
+        in page
+    )
+    japanese = client.get("/search/", {"q": "国家防衛戦略の改訂"}, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert "National Defense Strategy" in japanese.split('id="other-language"')[1]
+    nothing = client.get("/search/", {"q": "nonexistentword"}).text
+    assert 'id="other-language"' not in nothing
