@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import translation
 
 from reader.editor_views import EDITORS_GROUP
+from reader.importers.commentary import import_commentary
 from reader.importers.parsed import CommentaryFormatError
 from reader.models import Document, Source
 
@@ -99,7 +100,7 @@ def test_each_kind_of_fault_is_named_in_both_languages(
     assert in_english.status_code == 400 and english in in_english.text
 
 
-def test_the_notes_to_review_give_their_reason_in_japanese(db: None, tmp_path: Path) -> None:
+def test_the_notes_to_review_give_their_reason_in_japanese(db: None) -> None:
     client = logged_in(editor())
     assert (
         post_file(client, NEW, "npi-commentary-80.txt", SEED.read_bytes(), "ja").status_code == 200
@@ -206,3 +207,18 @@ def test_the_line_prefix_follows_the_active_language() -> None:
     with translation.override("en"):
         assert str(CommentaryFormatError("x", line=3)) == "line 3: x"
         assert str(CommentaryFormatError("x")) == "x"
+
+
+def test_the_citation_check_reads_the_notes_again_in_the_readers_language(
+    db: None, tmp_path: Path
+) -> None:
+    import_commentary(SEED)
+    path = tmp_path / "second.md"
+    path.write_text(SECOND, encoding="utf-8")
+    with translation.override("en"):  # as from the shell
+        import_commentary(path)
+    check = "/documents/second-look/check/"
+    japanese = Client().get(check, HTTP_ACCEPT_LANGUAGE="ja").text
+    assert "「Ministry of Defense, 2024.」は文献の参照のようですが、題名がありません" in japanese
+    assert "names no title" not in japanese
+    assert "names no title" in Client().get(check, HTTP_ACCEPT_LANGUAGE="en").text
