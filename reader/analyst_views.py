@@ -44,7 +44,7 @@ def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(page.get_absolute_url())
     if not is_analyst(request.user):
-        raise PermissionDenied("Only members of the analysts group may align passages.")
+        raise PermissionDenied(_("Only members of the analysts group may align passages."))
     try:
         if request.POST.get("remove"):
             align(translation=translation, original=None)
@@ -74,7 +74,7 @@ def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not may_attach(request.user):
-        raise PermissionDenied("Only analysts and staff may attach a source's file.")
+        raise PermissionDenied(_("Only analysts and staff may attach a source's file."))
     context: dict[str, Any] = {"source": source, "limit": settings.SOURCE_FILE_MAX_BYTES}
     if request.method != "POST":
         return render(request, "reader/source_attach.html", context)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from annotations.anchoring import ReanchorReport, reanchor
 from reader.models import (
@@ -53,27 +54,32 @@ def read_commentary(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError) as error:
-        raise CommentaryFormatError(f"{path}: no such file") from error
+        raise CommentaryFormatError(gettext("%(path)s: no such file") % {"path": path}) from error
     if not data.strip():
-        raise CommentaryFormatError(f"{path}: the file is empty")
+        raise CommentaryFormatError(gettext("%(path)s: the file is empty") % {"path": path})
     return data
 
 
 def parse_commentary(data: bytes, fmt: str | None = None) -> tuple[ParsedDocument, list[ClaimSpan]]:
     """Parse a commentary file's bytes: a PDF, or UTF-8 plain text or Markdown."""
     if fmt not in (None, *FORMATS):
-        raise CommentaryFormatError(f"unknown format “{fmt}”: use text, markdown or pdf")
+        raise CommentaryFormatError(
+            gettext("unknown format “%(format)s”: use text, markdown or pdf") % {"format": fmt}
+        )
     if fmt == "pdf" or (fmt is None and looks_like_pdf(data)):
         return parse_pdf(data)
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CommentaryFormatError(
-            f"not UTF-8 text (byte {error.start} cannot be decoded); "
-            "save the file as UTF-8 and try again"
+            gettext(
+                "not UTF-8 text (byte %(byte)s cannot be decoded); "
+                "save the file as UTF-8 and try again"
+            )
+            % {"byte": error.start}
         ) from error
     if not content.strip():
-        raise CommentaryFormatError("the file is empty")
+        raise CommentaryFormatError(gettext("the file is empty"))
     if fmt is None:
         fmt = "markdown" if looks_like_markdown(content) else "text"
     return parse_markdown(content) if fmt == "markdown" else parse_text(content)
@@ -86,10 +92,17 @@ def import_commentary(
     parsed, spans = parse_commentary(read_commentary(path), fmt)
     slug = slug or parsed.slug or slugify(path.stem, allow_unicode=True)
     if not slug:
-        raise CommentaryFormatError(f"{path}: cannot derive a slug from the file name; pass --slug")
+        raise CommentaryFormatError(
+            gettext("%(path)s: cannot derive a slug from the file name; pass --slug")
+            % {"path": path}
+        )
     if slug in RESERVED_SLUGS:
         raise CommentaryFormatError(
-            f"the slug “{slug}” would hide the page /documents/{slug}/: choose another (--slug)"
+            gettext(
+                "the slug “%(slug)s” would hide the page /documents/%(slug)s/: "
+                "choose another (--slug)"
+            )
+            % {"slug": slug}
         )
     with transaction.atomic():
         return _store(parsed, spans, slug)

@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 import yaml
+from django.utils.translation import gettext
 
 from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote, has_cjk
 from .structure import ClaimSpan, finish, read_block
@@ -62,7 +63,9 @@ def parse_markdown(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
         else:
             blocks.append(_block("paragraph", line, text))
     if not blocks:
-        raise CommentaryFormatError("the document has no body paragraphs", line=body_start + 1)
+        raise CommentaryFormatError(
+            gettext("the document has no body paragraphs"), line=body_start + 1
+        )
     document = ParsedDocument(
         title=meta["title"],
         slug=meta.get("slug", ""),
@@ -99,17 +102,18 @@ def _front_matter(content: str) -> tuple[dict[str, str], int]:
     lines = content.splitlines()
     if not lines or lines[0].strip() != "---":
         raise CommentaryFormatError(
-            "a Markdown commentary starts with a front-matter block between --- lines", line=1
+            gettext("a Markdown commentary starts with a front-matter block between --- lines"),
+            line=1,
         )
     closing = next(
         (number for number, line in enumerate(lines[1:], start=2) if line.strip() in FENCES),
         None,
     )
     if closing is None:
-        raise CommentaryFormatError("the front matter is not closed by a --- line", line=1)
+        raise CommentaryFormatError(gettext("the front matter is not closed by a --- line"), line=1)
     meta = read_front_matter("\n".join(lines[1 : closing - 1]), first_line=2)
     if not meta.get("title"):
-        raise CommentaryFormatError("the front matter has no title", line=closing)
+        raise CommentaryFormatError(gettext("the front matter has no title"), line=closing)
     return meta, closing
 
 
@@ -125,17 +129,21 @@ def read_front_matter(text: str, *, first_line: int) -> dict[str, str]:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
         raise CommentaryFormatError(
-            f"the front matter is not valid YAML: {error.problem or error.context}", line=line
+            gettext("the front matter is not valid YAML: %(problem)s")
+            % {"problem": error.problem or error.context},
+            line=line,
         ) from error
     except yaml.YAMLError as error:
         raise CommentaryFormatError(
-            f"the front matter is not valid YAML: {error}", line=first_line
+            gettext("the front matter is not valid YAML: %(problem)s") % {"problem": error},
+            line=first_line,
         ) from error
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):
         raise CommentaryFormatError(
-            "the front matter must be “key: value” lines", line=first_line + root.start_mark.line
+            gettext("the front matter must be “key: value” lines"),
+            line=first_line + root.start_mark.line,
         )
     meta: dict[str, str] = {}
     for key_node, value_node in root.value:
@@ -143,12 +151,17 @@ def read_front_matter(text: str, *, first_line: int) -> dict[str, str]:
         key = str(key_node.value).strip().lower() if isinstance(key_node, yaml.ScalarNode) else ""
         if key not in FIELDS:
             raise CommentaryFormatError(
-                f"expected “key: value” with a key among {', '.join(FIELDS)}; "
-                f"found “{text.splitlines()[key_node.start_mark.line].strip()}”",
+                gettext("expected “key: value” with a key among %(fields)s; found “%(found)s”")
+                % {
+                    "fields": ", ".join(FIELDS),
+                    "found": text.splitlines()[key_node.start_mark.line].strip(),
+                },
                 line=line,
             )
         if key in meta:
-            raise CommentaryFormatError(f"“{key}” is given twice in the front matter", line=line)
+            raise CommentaryFormatError(
+                gettext("“%(key)s” is given twice in the front matter") % {"key": key}, line=line
+            )
         meta[key] = _field_value(key, value_node, first_line)
         if key == "date":
             meta["_date_line"] = str(line)
@@ -163,8 +176,11 @@ def _field_value(key: str, node: yaml.Node, first_line: int) -> str:
         if all(isinstance(item, yaml.ScalarNode) for item in node.value):
             names = [name for name in (_scalar(item) for item in node.value) if name]
             return ("・" if all(has_cjk(name) for name in names) else ", ").join(names)
-    what = "a list of names" if key == "author" else "one line of text"
-    raise CommentaryFormatError(f"“{key}” must be {what}", line=line)
+    if key == "author":
+        message = gettext("“%(key)s” must be a list of names")
+    else:
+        message = gettext("“%(key)s” must be one line of text")
+    raise CommentaryFormatError(message % {"key": key}, line=line)
 
 
 def _scalar(node: yaml.ScalarNode) -> str:
@@ -194,7 +210,8 @@ def _date(value: str, line: str | int) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
         raise CommentaryFormatError(
-            f"the date “{value}” is not an ISO date such as 2026-02-20", line=int(line)
+            gettext("the date “%(date)s” is not an ISO date such as 2026-02-20") % {"date": value},
+            line=int(line),
         ) from error
 
 

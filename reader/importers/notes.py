@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
+
 from .parsed import (
     CommentaryFormatError,
     ParsedCitation,
@@ -126,20 +128,29 @@ def _read_segment(
     if ibid:
         return ParsedCitation(_ibid(note, ibid.group(1), previous), "short", printed, *pages)
     if not quoted and (URL_RE.search(segment) or REFERENCE_YEAR_RE.search(segment)):
-        raise _Unreadable(f"“{_clip(segment)}” reads like a reference but names no title")
+        raise _Unreadable(
+            gettext("“%(text)s” reads like a reference but names no title")
+            % {"text": _clip(segment)}
+        )
     if title or OP_CIT_RE.search(segment):
         resolved = _resolve_short_form(segment, title, earlier, document_author)
         if resolved is None and (locator or OP_CIT_RE.search(segment)):
             raise CommentaryFormatError(
-                f"note {note.number}: the short form “{segment.strip()}” resolves to no source "
-                "cited in an earlier note",
+                gettext(
+                    "note %(number)s: the short form “%(text)s” resolves to no source "
+                    "cited in an earlier note"
+                )
+                % {"number": note.number, "text": segment.strip()},
                 line=note.line,
             )
         return ParsedCitation(resolved, "short", printed, *pages) if resolved else None
     if locator:
         resolved = _by_author(segment[: locator.start()], earlier, document_author)
         if resolved is None:
-            raise _Unreadable(f"“{_clip(segment)}”: a page locator with no work it belongs to")
+            raise _Unreadable(
+                gettext("“%(text)s”: a page locator with no work it belongs to")
+                % {"text": _clip(segment)}
+            )
         return ParsedCitation(resolved, "short", printed, *pages)
     return None
 
@@ -159,14 +170,22 @@ def _ibid(note: ParsedNote, word: str, previous: ParsedNote | None) -> SourceRef
     works = {citation.source.key: citation.source for citation in cited}
     if previous is None and not works:
         raise CommentaryFormatError(
-            f"note {note.number}: “{word}” refers to the previous note, which cites no source",
+            gettext(
+                "note %(number)s: “%(word)s” refers to the previous note, which cites no source"
+            )
+            % {"number": note.number, "word": word},
             line=note.line,
         )
     if not works:
-        raise _Unreadable(f"“{word}” follows a note that cites no source")
+        raise _Unreadable(
+            gettext("“%(word)s” follows a note that cites no source") % {"word": word}
+        )
     if len(works) > 1:
         titles = "”, “".join(_clip(work.title) for work in works.values())
-        raise _Unreadable(f"“{word}” follows a note that cites {len(works)} works (“{titles}”)")
+        raise _Unreadable(
+            gettext("“%(word)s” follows a note that cites %(count)s works (“%(titles)s”)")
+            % {"word": word, "count": len(works), "titles": titles}
+        )
     return next(iter(works.values()))
 
 

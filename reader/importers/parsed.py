@@ -6,6 +6,8 @@ import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 
 class CommentaryFormatError(ValueError):
     """A commentary file that cannot be imported; the message names the line (or, in a PDF, the
@@ -13,8 +15,11 @@ class CommentaryFormatError(ValueError):
 
     def __init__(self, message: str, *, line: int | None = None, page: int | None = None) -> None:
         self.message, self.line, self.page = message, line, page
-        where = f"line {line}: " if line else f"page {page}: " if page else ""
-        super().__init__(where + message)
+        if line:
+            message = gettext("line %(line)s: %(message)s") % {"line": line, "message": message}
+        elif page:
+            message = gettext("page %(page)s: %(message)s") % {"page": page, "message": message}
+        super().__init__(message)
 
 
 @dataclass

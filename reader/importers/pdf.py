@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
 from pdfminer.cmapdb import CMapDB
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTComponent, LTPage
@@ -63,7 +64,10 @@ def commentary_text(data: bytes) -> tuple[str, list[int]]:
     lines = _without_headers_and_footers([line for line in read_lines(data) if line.glyphs])
     if not lines:
         raise CommentaryFormatError(
-            "the PDF has no text (a scan?): export it from the original document, or run OCR first"
+            gettext(
+                "the PDF has no text (a scan?): export it from the original document, "
+                "or run OCR first"
+            )
         )
     body_size = _most_common_size(lines)
     body, notes = _split_notes(lines, body_size)
@@ -183,7 +187,9 @@ def _pages(data: bytes) -> list[LTPage]:
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
         if not document.is_extractable:
-            raise CommentaryFormatError("the PDF forbids text extraction: ask for an open copy")
+            raise CommentaryFormatError(
+                gettext("the PDF forbids text extraction: ask for an open copy")
+            )
         manager = _FontReader()
         device = PDFPageAggregator(manager, laparams=None)
         interpreter = PDFPageInterpreter(manager, device)
@@ -194,14 +200,17 @@ def _pages(data: bytes) -> list[LTPage]:
         return pages
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise CommentaryFormatError(
-            "the PDF is encrypted: save a copy without a password and import that"
+            gettext("the PDF is encrypted: save a copy without a password and import that")
         ) from error
     except CommentaryFormatError:
         raise
     except Exception as error:  # pdfminer raises many kinds of error on a damaged file
         raise CommentaryFormatError(
-            f"the file cannot be read as a PDF ({type(error).__name__}): "
-            "export it again from the original document"
+            gettext(
+                "the file cannot be read as a PDF (%(error)s): "
+                "export it again from the original document"
+            )
+            % {"error": type(error).__name__}
         ) from error
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from reader.models import Document, Source, SourcePage
 from reader.pages import PageRange, is_page_number, numbered_from
@@ -74,19 +75,31 @@ def read_source_file(
         with path.open("rb") as file:
             head = file.read(PDF_HEADER_WINDOW)
     except FileNotFoundError as error:
-        raise SourceFileError(f"{path}: no such file; check the path") from error
+        raise SourceFileError(
+            gettext("%(path)s: no such file; check the path") % {"path": path}
+        ) from error
     except IsADirectoryError as error:
-        raise SourceFileError(f"{path}: is a directory; give the path of a file") from error
+        raise SourceFileError(
+            gettext("%(path)s: is a directory; give the path of a file") % {"path": path}
+        ) from error
     if not head.strip():
-        raise SourceFileError(f"{path}: the file is empty; download it again")
+        raise SourceFileError(
+            gettext("%(path)s: the file is empty; download it again") % {"path": path}
+        )
     if b"%PDF-" in head:
         return _read_pdf(path, first_page_label, password, progress)
     if path.suffix.lower() == ".pdf":
-        looks = "an HTML page (an error page saved as .pdf?)" if HTML_START_RE.match(head) else ""
-        raise SourceFileError(
-            f"{path}: not a PDF file{', but ' + looks if looks else ''} (no %PDF- header); "
-            "check that the download completed and gave the PDF itself"
-        )
+        if HTML_START_RE.match(head):
+            message = gettext(
+                "%(path)s: not a PDF file, but an HTML page (an error page saved as .pdf?) "
+                "(no %%PDF- header); check that the download completed and gave the PDF itself"
+            )
+        else:
+            message = gettext(
+                "%(path)s: not a PDF file (no %%PDF- header); "
+                "check that the download completed and gave the PDF itself"
+            )
+        raise SourceFileError(message % {"path": path})
     content = _read_text(path)
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or HTML_START_RE.match(head):
         return _pages_of("html", [html_text(content)], first_page_label, path)
@@ -207,43 +220,65 @@ def _read_pdf(
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
-    damaged = "the file is damaged or not a PDF; download it again, or repair it (qpdf, Acrobat)"
+    damaged = gettext(
+        "the file is damaged or not a PDF; download it again, or repair it (qpdf, Acrobat)"
+    )
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(password or ""):
-            what = "the password given does not open it" if password else "it needs a password"
-            raise SourceFileError(
-                f"{path}: the PDF is encrypted and {what}; pass the password with --password, "
-                "or import a decrypted copy (qpdf --decrypt --password=… in.pdf out.pdf)"
-            )
+            if password:
+                message = gettext(
+                    "%(path)s: the PDF is encrypted and the password given does not open it; "
+                    "pass the password with --password, or import a decrypted copy "
+                    "(qpdf --decrypt --password=… in.pdf out.pdf)"
+                )
+            else:
+                message = gettext(
+                    "%(path)s: the PDF is encrypted and it needs a password; "
+                    "pass the password with --password, or import a decrypted copy "
+                    "(qpdf --decrypt --password=… in.pdf out.pdf)"
+                )
+            raise SourceFileError(message % {"path": path})
         count = len(reader.pages)
         has_labels = "/PageLabels" in reader.root_object
         printed = list(reader.page_labels) if has_labels else []
     except SourceFileError:
         raise
     except DependencyError as error:
-        install = "install it (pip install 'pypdf[crypto]')"
-        raise SourceFileError(f"{path}: {error}; {install}") from error
+        raise SourceFileError(
+            gettext("%(path)s: %(error)s; install it (pip install 'pypdf[crypto]')")
+            % {"path": path, "error": error}
+        ) from error
     except Exception as error:  # pypdf raises many kinds of error on a broken file
         reason = _reason(error)
-        raise SourceFileError(f"{path}: cannot read the PDF ({reason}): {damaged}") from error
+        raise SourceFileError(
+            gettext("%(path)s: cannot read the PDF (%(reason)s): %(advice)s")
+            % {"path": path, "reason": reason, "advice": damaged}
+        ) from error
     if count == 0:
-        raise SourceFileError(f"{path}: the PDF has no pages; download it again")
+        raise SourceFileError(
+            gettext("%(path)s: the PDF has no pages; download it again") % {"path": path}
+        )
     texts = []
     for index, page in enumerate(reader.pages):
         try:
             texts.append(clean_text(page.extract_text()))
         except Exception as error:
             raise SourceFileError(
-                f"{path}: cannot read the text of PDF page {index + 1} ({_reason(error)}): "
-                f"{damaged}"
+                gettext(
+                    "%(path)s: cannot read the text of PDF page %(page)s (%(reason)s): %(advice)s"
+                )
+                % {"path": path, "page": index + 1, "reason": _reason(error), "advice": damaged}
             ) from error
         if progress:
             progress(index + 1, count)
     if not any(texts):
         raise SourceFileError(
-            f"{path}: none of its {count} pages has any text (a scan?); run OCR on it "
-            "(e.g. ocrmypdf in.pdf out.pdf) and import the result"
+            gettext(
+                "%(path)s: none of its %(count)s pages has any text (a scan?); run OCR on it "
+                "(e.g. ocrmypdf in.pdf out.pdf) and import the result"
+            )
+            % {"path": path, "count": count}
         )
     if has_labels:
         labels, origin = printed, "the PDF's page labels"
@@ -267,12 +302,19 @@ def _read_text(path: Path) -> str:
         content = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceFileError(
-            f"{path}: neither a PDF nor UTF-8 text (byte {error.start} cannot be decoded); "
-            "give a PDF, an HTML page or a UTF-8 text file"
+            gettext(
+                "%(path)s: neither a PDF nor UTF-8 text (byte %(byte)s cannot be decoded); "
+                "give a PDF, an HTML page or a UTF-8 text file"
+            )
+            % {"path": path, "byte": error.start}
         ) from error
     if "\x00" in content:
         raise SourceFileError(
-            f"{path}: a binary file, neither a PDF nor text; give a PDF, an HTML page or UTF-8 text"
+            gettext(
+                "%(path)s: a binary file, neither a PDF nor text; "
+                "give a PDF, an HTML page or UTF-8 text"
+            )
+            % {"path": path}
         )
     return content
 
@@ -286,7 +328,10 @@ def _form_feed_pages(content: str) -> list[str]:
 
 def _pages_of(kind: str, texts: list[str], first_page_label: str | None, path: Path) -> SourceFile:
     if not any(texts):
-        raise SourceFileError(f"{path}: the file has no text; check that it is the right file")
+        raise SourceFileError(
+            gettext("%(path)s: the file has no text; check that it is the right file")
+            % {"path": path}
+        )
     origin = "--first-page-label" if first_page_label else "page order"
     return _labelled(kind, numbered_from(first_page_label or "1", len(texts)), texts, origin)
 
@@ -355,6 +400,9 @@ def _labelled(kind: str, labels: list[str], texts: list[str], origin: str) -> So
 def _check_first_label(label: str) -> None:
     if not is_page_number(label):
         raise SourceFileError(
-            f"--first-page-label “{label}”: give the printed number of the first page, "
-            "as a number (1, 5) or a roman numeral (i, iii)"
+            gettext(
+                "--first-page-label “%(label)s”: give the printed number of the first page, "
+                "as a number (1, 5) or a roman numeral (i, iii)"
+            )
+            % {"label": label}
         )

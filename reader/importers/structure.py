@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from .notes import parse_citations
 from .parsed import CommentaryFormatError, Marker, ParsedBlock, ParsedDocument
 
@@ -61,7 +63,8 @@ def check_markers(document: ParsedDocument) -> None:
     for note in document.notes:
         if note.number in seen_notes:
             raise CommentaryFormatError(
-                f"note {note.number} is defined twice (first at line {seen_notes[note.number]})",
+                gettext("note %(number)s is defined twice (first at line %(first)s)")
+                % {"number": note.number, "first": seen_notes[note.number]},
                 line=note.line,
             )
         seen_notes[note.number] = note.line
@@ -70,19 +73,21 @@ def check_markers(document: ParsedDocument) -> None:
         for marker in block.markers:
             if marker.number in seen_markers:
                 raise CommentaryFormatError(
-                    f"marker {marker.number} appears twice "
-                    f"(first at line {seen_markers[marker.number]})",
+                    gettext("marker %(number)s appears twice (first at line %(first)s)")
+                    % {"number": marker.number, "first": seen_markers[marker.number]},
                     line=marker.line,
                 )
             seen_markers[marker.number] = marker.line
             if marker.number not in seen_notes:
                 raise CommentaryFormatError(
-                    f"marker {marker.number} has no note {marker.number}", line=marker.line
+                    gettext("marker %(number)s has no note %(number)s") % {"number": marker.number},
+                    line=marker.line,
                 )
     for note in document.notes:
         if note.number not in seen_markers:
             raise CommentaryFormatError(
-                f"note {note.number} has no marker in the text", line=note.line
+                gettext("note %(number)s has no marker in the text") % {"number": note.number},
+                line=note.line,
             )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.translation import gettext
+
 from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote
 from .structure import ClaimSpan, finish, join_page_breaks, read_block
 
@@ -48,8 +50,10 @@ def parse_text(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
     paras = paragraphs(content)
     if len(paras) < 4:
         raise CommentaryFormatError(
-            "the file is too short for a commentary: expected a date line, a title, the author "
-            "and at least one paragraph, separated by blank lines",
+            gettext(
+                "the file is too short for a commentary: expected a date line, a title, the "
+                "author and at least one paragraph, separated by blank lines"
+            ),
             line=paras[-1][0] if paras else 1,
         )
     date = _date(*paras[0])
@@ -67,8 +71,11 @@ def parse_text(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
             )
         elif notes:
             raise CommentaryFormatError(
-                "a paragraph after the notes does not start with a note number in superscript "
-                f"digits: “{text[:30]}”",
+                gettext(
+                    "a paragraph after the notes does not start with a note number in "
+                    "superscript digits: “%(text)s”"
+                )
+                % {"text": text[:30]},
                 line=line,
             )
         elif text.startswith("※"):
@@ -76,7 +83,9 @@ def parse_text(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
         else:
             body.append(_block(line, text))
     if not body:
-        raise CommentaryFormatError("the commentary has no body paragraphs", line=rest[0][0])
+        raise CommentaryFormatError(
+            gettext("the commentary has no body paragraphs"), line=rest[0][0]
+        )
     document = ParsedDocument(
         title=title,
         series=series,
@@ -96,14 +105,17 @@ def _date(line: int, text: str) -> datetime.date:
     match = DATE_RE.match(text.strip())
     if not match:
         raise CommentaryFormatError(
-            f"expected the date (e.g. 2026年2月20日) on the first line, found “{text[:40]}”",
+            gettext("expected the date (e.g. 2026年2月20日) on the first line, found “%(text)s”")
+            % {"text": text[:40]},
             line=line,
         )
     year, month, day = (int(group) for group in match.groups() if group is not None)
     try:
         return datetime.date(year, month, day)
     except ValueError as error:
-        raise CommentaryFormatError(f"the date “{text}” is not a real date", line=line) from error
+        raise CommentaryFormatError(
+            gettext("the date “%(date)s” is not a real date") % {"date": text}, line=line
+        ) from error
 
 
 def _title(line: int, text: str) -> tuple[str, str, str]:
@@ -126,7 +138,8 @@ def _byline(rest: list[tuple[int, str]]) -> tuple[str, str, list[tuple[int, str]
     if len(lines) == 1 and len(rest) > 1 and len(rest[1][1]) <= 40 and len(text) <= 60:
         return text, rest[1][1], rest[2:]
     raise CommentaryFormatError(
-        "expected the author's position and name on two lines after the title", line=line
+        gettext("expected the author's position and name on two lines after the title"),
+        line=line,
     )
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from reader.importers.commentary import FORMATS, import_commentary
 from reader.importers.parsed import CommentaryFormatError
@@ -26,7 +27,10 @@ class Command(BaseCommand):
         try:
             result = import_commentary(path, fmt=options["format"], slug=options["slug"])
         except CommentaryFormatError as error:
-            raise CommandError(f"{path}: {error}. Nothing was imported.") from error
+            raise CommandError(
+                gettext("%(path)s: %(error)s. Nothing was imported.")
+                % {"path": path, "error": error}
+            ) from error
         document = result.document
         if result.created:
             state = "created"

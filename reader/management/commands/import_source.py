@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from reader.importers.source import SourceFileError, import_source
 from reader.models import Source
@@ -50,7 +51,9 @@ class Command(BaseCommand):
                 progress=self._progress,
             )
         except SourceFileError as error:
-            raise CommandError(f"{error}. Nothing was imported.") from error
+            raise CommandError(
+                gettext("%(error)s. Nothing was imported.") % {"error": error}
+            ) from error
         read = result.file
         labels = [page.label for page in read.pages]
         self.stdout.write(
