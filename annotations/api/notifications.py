@@ -109,7 +109,7 @@ class MarkReadSerializer(serializers.Serializer):
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if "ids" in data and data.get("all"):
-            raise ValidationError({"all": [gettext("Give either `ids` or `all`, not both.")]})
+            raise ValidationError({"ids": [gettext("Give either `ids` or `all`, not both.")]})
         if "ids" not in data and not data.get("all"):
             raise ValidationError(
                 {"ids": [gettext("Give the `ids` of the notifications to mark read, or `all`.")]}

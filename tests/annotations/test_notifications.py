@@ -268,7 +268,7 @@ def test_marking_someone_elses_notification_is_a_400_naming_it_and_marks_nothing
         ({"ids": [0]}, "ids"),
         ({"ids": [2**64]}, "ids"),
         ({"ids": []}, "ids"),
-        ({"ids": [1], "all": True}, "all"),
+        ({"ids": [1], "all": True}, "ids"),
         ({"all": "yes please"}, "all"),
         ([1, 2], "non_field_errors"),
     ],
