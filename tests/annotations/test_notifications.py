@@ -173,6 +173,24 @@ def test_an_edit_that_adds_a_mention_notifies_the_newly_mentioned_only(
     assert Notification.objects.count() == 2
 
 
+def test_a_private_reply_does_not_reach_the_author_of_the_note(
+    alice: User, bob: User, note: Annotation, commits: Callable[[], Any]
+) -> None:
+    body = {"document": "small", "parent": note.pk, "body": "Only for me", "visibility": "private"}
+    write(bob, commits, body)
+    assert Notification.objects.count() == 0
+
+
+def test_a_reply_under_a_note_its_author_deleted_notifies_nobody(
+    alice: User, bob: User, note: Annotation, commits: Callable[[], Any]
+) -> None:
+    reply(bob, commits, note, "first")
+    note.make_tombstone()
+    Notification.objects.all().delete()
+    reply(bob, commits, note, "second")
+    assert Notification.objects.count() == 0
+
+
 # --- the inbox follows what the recipient may see ----------------------------------------------
 
 
@@ -218,6 +236,18 @@ def test_the_inbox_is_ones_own_newest_first_and_filters_unread(
     assert [item["annotation"] for item in inbox(alice, unread="true")] == [second["id"]]
     assert [item["annotation"] for item in inbox(alice, unread="false")] == [first["id"]]
     assert inbox(bob) == []
+
+
+def test_the_inbox_is_paginated_like_other_lists(
+    alice: User, bob: User, note: Annotation, commits: Callable[[], Any]
+) -> None:
+    for words in ("one", "two", "three"):
+        reply(bob, commits, note, words)
+    client = logged_in(alice)
+    page = get_json(client, INBOX_API, page_size=2)
+    assert [item["excerpt"] for item in page["results"]] == ["three", "two"]
+    rest = get_json(client, page["next"])
+    assert [item["excerpt"] for item in rest["results"]] == ["one"] and rest["next"] is None
 
 
 def test_the_inbox_needs_an_account(db: None) -> None:
