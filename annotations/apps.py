@@ -8,4 +8,4 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Annotations"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import notifications, signals  # noqa: F401  (connect the receivers)

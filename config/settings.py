@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "annotations.inbox.unread_notifications",
             ],
         },
     },
@@ -159,6 +160,13 @@ EMAIL_BACKEND = os.getenv("EMAIL_BACKEND") or (
 )
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 PASSWORD_RESET = envbool("PASSWORD_RESET", "1" if EMAIL_HOST or os.getenv("EMAIL_BACKEND") else "0")
+# Replies and mentions are e-mailed to their recipients who have an address (annotations.
+# notifications), with a link to the note under SITE_URL (this site's address as readers reach it).
+NOTIFICATION_EMAILS = envbool("NOTIFICATION_EMAILS", "1")
+# Seconds an SMTP connection may take: notifications are sent at the end of the request that
+# wrote the note, which a mail server that does not answer must not hold for long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+SITE_URL = os.getenv("SITE_URL", "http://localhost:8000")
 
 LANGUAGE_CODE = os.getenv("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", "English"), ("ja", "日本語")]
