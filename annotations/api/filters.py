@@ -18,9 +18,10 @@ from ..models import Annotation
 def searchable(query: str) -> None:
     """A query with something to find: letters, digits or Japanese characters."""
     if not query_words(query):
-        raise ValidationError(
-            gettext_lazy("the query has no letters, digits or Japanese characters to search for")
-        )
+        raise ValidationError(EMPTY_QUERY)
+
+
+EMPTY_QUERY = gettext_lazy("the query has no letters, digits or Japanese characters to search for")
 
 
 class AnnotationFilter(FilterSet):
@@ -49,6 +50,13 @@ class AnnotationFilter(FilterSet):
     class Meta:
         model = Annotation
         fields = ["document", "tag", "author", "judgement", "state", "visibility", "team"]
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if "q" in self.data and not self.data["q"].strip() and "q" not in self.form.errors:
+            self.form.add_error("q", EMPTY_QUERY)  # as passage search: nothing to find is a 400
+            return False
+        return valid
 
     def filter_author(self, queryset: QuerySet[Annotation], name: str, value: str) -> QuerySet:
         user = self.request.user if self.request else None
