@@ -3,8 +3,13 @@ among the notes the searcher may see; and never through passage search."""
 
 from __future__ import annotations
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 
 from annotations.anchoring import reanchor
@@ -164,3 +169,17 @@ def test_a_reanchored_note_is_found_by_its_new_quote(
     note.refresh_from_db()
     assert "韓国との同盟" in note.exact
     assert found(logged_in(analyst), "韓国との同盟") == [note.pk]
+
+
+def test_the_migration_indexes_the_notes_written_before_it(
+    notes: dict[str, Annotation], analyst: User
+) -> None:
+    SearchEntry.objects.filter(kind="annotation").delete()
+    client = logged_in(analyst)
+    assert found(client, "burden") == []
+    migration = importlib.import_module("search.migrations.0003_index_annotations")
+    migration.index_annotations(apps, SimpleNamespace(connection=connection))
+    assert found(client, "burden") == [notes["alliance"].pk]
+    assert found(client, "homeland 戦略") == [notes["strategy"].pk]
+    entry = SearchEntry.objects.get(annotation=notes["alliance"])
+    assert entry.url == notes["alliance"].get_absolute_url()
