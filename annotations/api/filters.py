@@ -14,14 +14,13 @@ from search.terms import MAX_QUERY_LENGTH, query_words
 
 from ..models import Annotation
 
+EMPTY_QUERY = gettext_lazy("the query has no letters, digits or Japanese characters to search for")
+
 
 def searchable(query: str) -> None:
     """A query with something to find: letters, digits or Japanese characters."""
     if not query_words(query):
         raise ValidationError(EMPTY_QUERY)
-
-
-EMPTY_QUERY = gettext_lazy("the query has no letters, digits or Japanese characters to search for")
 
 
 class AnnotationFilter(FilterSet):
