@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from rapidfuzz import fuzz
 
 from reader.models import Document
+from search.index import reindex_annotations
 
 from .models import Annotation
 
@@ -218,6 +219,7 @@ def reanchor(document: Document) -> ReanchorReport:
         annotation.place_at(anchor, document.revision)
         changed.append(annotation)
     _save_anchors(changed)
+    reindex_annotations(changed)  # the quoted words may have changed with the place
     return report
 
 

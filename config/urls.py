@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(("config.api.urls", "api"))),
     path("inbox/", include("annotations.inbox_urls")),
+    path("", include("annotations.urls")),
     path("", include("search.urls")),
     path("", include("reader.urls")),
 ]

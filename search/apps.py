@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (keeps annotations' entries in step)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from annotations.models import Annotation
 from reader.models import Block, Document, Note, Source, SourcePage, SourcePassage
 
 from .terms import index_terms, squeeze
 
 
 class SearchEntry(models.Model):
-    """One searchable passage: a block or note of a document, a source passage or a source page.
+    """One searchable passage: a block or note of a document, a source passage or a source page;
+    or an analyst's annotation (its note, quote and tags), found only by annotation search.
 
     `terms` holds the text's search terms (search.terms); the full-text index over them is
     database-specific (a tsvector with a GIN index on PostgreSQL, an FTS5 table on SQLite) and was
@@ -23,6 +25,7 @@ class SearchEntry(models.Model):
         NOTE = "note", _("Note")
         PASSAGE = "passage", _("Source passage")
         PAGE = "page", _("Source page")
+        ANNOTATION = "annotation", _("Annotation")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     document = models.ForeignKey(Document, models.CASCADE, null=True, related_name="+")
@@ -31,6 +34,7 @@ class SearchEntry(models.Model):
     block = models.ForeignKey(Block, models.CASCADE, null=True, related_name="+")
     note = models.ForeignKey(Note, models.CASCADE, null=True, related_name="+")
     passage = models.ForeignKey(SourcePassage, models.CASCADE, null=True, related_name="+")
+    annotation = models.ForeignKey(Annotation, models.CASCADE, null=True, related_name="+")
     language = models.CharField(max_length=10)
     text = models.TextField()
     # The text folded as queries are (search.terms.squeeze): the exact check on each hit.
@@ -41,6 +45,9 @@ class SearchEntry(models.Model):
     class Meta:
         db_table = "reader_searchentry"  # made by the reader app, before search was an app
         indexes = [models.Index(fields=["kind"])]
+
+    # What passage search finds: every kind but annotations.
+    PASSAGE_KINDS = [Kind.BLOCK.value, Kind.NOTE.value, Kind.PASSAGE.value, Kind.PAGE.value]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.url}"

@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from .models import SearchEntry
 from .terms import MAX_QUERY_LENGTH, Term, fold, query_terms, query_words
 
+ALL = 2**31 - 1  # a LIMIT that both databases take as "every row"
+
 
 class SearchQueryError(ValueError):
     pass
@@ -52,6 +54,9 @@ class Filters:
             if value is not None:
                 clauses.append(f"e.{column} = %s")
                 params.append(value)
+        if self.kind is None:  # passage search: never an analyst's annotation
+            clauses.append("e.kind <> %s")
+            params.append(SearchEntry.Kind.ANNOTATION)
         return "".join(f" AND {clause}" for clause in clauses), params
 
 
@@ -114,6 +119,14 @@ def search(
     hits.total = ranked[0][2] if ranked else 0
     hits.capped = bool(rank_among and hits.total >= rank_among)
     return hits
+
+
+def matching_annotations(query: str) -> list[int]:
+    """The ids of the annotations whose words (note, quote, tags) hold the query, best first, by
+    the passages' own index; raises SearchQueryError for a query with nothing to find. Who may see
+    them is for the caller to decide (Annotation.objects.visible_to)."""
+    hits = search(query, Filters(kind=SearchEntry.Kind.ANNOTATION), limit=ALL, rank_among=0)
+    return [hit.entry.annotation_id for hit in hits if hit.entry.annotation_id is not None]
 
 
 def scan(query: str, filters: Filters | None = None) -> list[int]:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from config.api.filters import FilterSet
 from reader.api.filters import document_filter
+from search.query import matching_annotations
+from search.terms import MAX_QUERY_LENGTH, query_words
 
 from ..models import Annotation
+
+EMPTY_QUERY = gettext_lazy("the query has no letters, digits or Japanese characters to search for")
+
+
+def searchable(query: str) -> None:
+    """A query with something to find: letters, digits or Japanese characters."""
+    if not query_words(query):
+        raise ValidationError(EMPTY_QUERY)
 
 
 class AnnotationFilter(FilterSet):
@@ -26,10 +38,24 @@ class AnnotationFilter(FilterSet):
     judgement = django_filters.ChoiceFilter(choices=Annotation.Judgement.choices)
     state = django_filters.ChoiceFilter(choices=Annotation.State.choices)
     visibility = django_filters.ChoiceFilter(choices=Annotation.Visibility.choices)
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        validators=[searchable],
+        help_text="Words the note, its quote or its tags hold, all of them (Japanese-aware, as "
+        "passage search); a query of punctuation alone is a 400.",
+    )
 
     class Meta:
         model = Annotation
         fields = ["document", "tag", "author", "judgement", "state", "visibility", "team"]
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if "q" in self.data and not self.data["q"].strip() and "q" not in self.form.errors:
+            self.form.add_error("q", EMPTY_QUERY)  # as passage search: nothing to find is a 400
+            return False
+        return valid
 
     def filter_author(self, queryset: QuerySet[Annotation], name: str, value: str) -> QuerySet:
         user = self.request.user if self.request else None
@@ -41,3 +67,6 @@ class AnnotationFilter(FilterSet):
 
     def filter_resolved(self, queryset: QuerySet[Annotation], name: str, value: str) -> QuerySet:
         return queryset.filter(resolved__isnull=value != "true")
+
+    def filter_q(self, queryset: QuerySet[Annotation], name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=matching_annotations(value))  # checked by `searchable`

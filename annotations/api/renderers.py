@@ -43,3 +43,14 @@ class CSVRenderer(renderers.BaseRenderer):
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
         return data.encode()  # errors never come here: they are JSON (config.api.errors)
+
+
+class MarkdownRenderer(renderers.BaseRenderer):
+    media_type = "text/markdown"
+    format = "markdown"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data.encode()  # errors never come here: they are JSON (config.api.errors)

@@ -27,11 +27,16 @@ from reader.models import Document
 from reader.rendering import render_markdown
 
 from ..models import Annotation
-from .exports import csv_text
+from .exports import csv_text, markdown_text
 from .filters import AnnotationFilter
 from .jsonld import CONTEXT, as_web_annotation
 from .permissions import AnnotationPermission
-from .renderers import CSVRenderer, JSONLDExportRenderer, WebAnnotationRenderer
+from .renderers import (
+    CSVRenderer,
+    JSONLDExportRenderer,
+    MarkdownRenderer,
+    WebAnnotationRenderer,
+)
 from .serializers import AnnotationInputSerializer, AnnotationSerializer, PreviewSerializer
 
 OBJECT = OpenApiTypes.OBJECT
@@ -130,41 +135,55 @@ class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
             OpenApiParameter(
                 "document",
                 {"type": "string", "minLength": 1},
-                required=True,
-                description="A document's slug.",
+                description="A document's slug (needed unless `author` is `me`).",
             ),
-            OpenApiParameter("format", str, enum=["jsonld", "csv"], description="Default jsonld."),
+            OpenApiParameter(
+                "format", str, enum=["jsonld", "csv", "markdown"], description="Default jsonld."
+            ),
         ],
-        responses={(200, "application/ld+json"): dict, (200, "text/csv"): str},
+        responses={
+            (200, "application/ld+json"): dict,
+            (200, "text/csv"): str,
+            (200, "text/markdown"): str,
+        },
     )
-    @action(detail=False, renderer_classes=[JSONLDExportRenderer, CSVRenderer], filter_backends=[])
+    @action(
+        detail=False,
+        renderer_classes=[JSONLDExportRenderer, CSVRenderer, MarkdownRenderer],
+        pagination_class=None,
+    )
     def export(self, request: Request) -> Response:
-        """A document's annotations (those visible to you), as JSON-LD or CSV."""
+        """A document's annotations (those visible to you), or your own across documents
+        (`author=me`), as JSON-LD, CSV or Markdown; narrowed by the list's filters."""
         slug = request.query_params.get("document")
         document = Document.objects.filter(slug=slug).first() if slug else None
-        if document is None:
+        mine = request.query_params.get("author") == "me" and request.user.is_authenticated
+        if document is None and (slug or not mine):
             raise ValidationError({"document": [gettext("Give the slug of an existing document.")]})
-        rows = list(
-            AnnotationSerializer(
-                self.get_queryset().filter(document=document),
-                many=True,
-                context={"request": request},
-            ).data
-        )
-        if request.accepted_renderer.format == "csv":
-            data: Any = csv_text(rows)
+        notes = self.filter_queryset(self.get_queryset()).order_by("document__title", "start", "id")
+        rows = list(AnnotationSerializer(notes, many=True, context={"request": request}).data)
+        label = document.title if document else gettext("My annotations")
+        export_format = request.accepted_renderer.format
+        data: Any
+        if export_format == "csv":
+            data = csv_text(rows)
+        elif export_format == "markdown":
+            titles = dict(notes.values_list("document__slug", "document__title").distinct())
+            data = markdown_text(rows, titles, label)
         else:
             data = {
                 "@context": CONTEXT,
                 "type": "AnnotationCollection",
-                "label": document.title,
+                "label": label,
                 "total": len(rows),
                 "first": {
                     "type": "AnnotationPage",
                     "items": [as_web_annotation(row, request) for row in rows],
                 },
             }
-        name = f"{document.slug}-annotations.{request.accepted_renderer.format}"
+        stem = document.slug if document else "my"
+        extension = "md" if export_format == "markdown" else export_format
+        name = f"{stem}-annotations.{extension}"
         return Response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @extend_schema(request=PreviewSerializer, responses={200: PreviewSerializer})

@@ -15,7 +15,10 @@ class PassageFilter(SourcePageFilterSet):
     """Filters of the passage search, applied inside the search query itself."""
 
     q = django_filters.CharFilter(method="keep", required=True, help_text="What to search for.")
-    kind = django_filters.ChoiceFilter(choices=SearchEntry.Kind.choices, method="keep")
+    kind = django_filters.ChoiceFilter(
+        choices=[c for c in SearchEntry.Kind.choices if c[0] in SearchEntry.PASSAGE_KINDS],
+        method="keep",
+    )
     document = document_filter("document", method="keep")
     source = source_filter("source", method="keep")
 

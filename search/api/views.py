@@ -43,7 +43,7 @@ class PassageSearchView(APIView):
                 description="What to find: letters, digits or Japanese characters (a query of "
                 "punctuation alone is a 400).",
             ),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=SearchEntry.Kind.values),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=SearchEntry.PASSAGE_KINDS),
             OpenApiParameter("document", OpenApiTypes.STR, description="A document's slug."),
             OpenApiParameter("source", OpenApiTypes.STR, description="A source's slug."),
             OpenApiParameter(
