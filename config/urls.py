@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(("config.api.urls", "api"))),
+    path("moderation/", include("annotations.moderation_urls")),
     path("", include("search.urls")),
     path("", include("reader.urls")),
 ]

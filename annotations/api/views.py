@@ -32,6 +32,7 @@ from .filters import AnnotationFilter
 from .jsonld import CONTEXT, as_web_annotation
 from .permissions import AnnotationPermission
 from .renderers import CSVRenderer, JSONLDExportRenderer, WebAnnotationRenderer
+from .review import ReviewActions
 from .serializers import AnnotationInputSerializer, AnnotationSerializer, PreviewSerializer
 
 OBJECT = OpenApiTypes.OBJECT
@@ -46,7 +47,7 @@ JSON_OR_LD = {
     list=extend_schema(responses=JSON_OR_LD["list"]),
     retrieve=extend_schema(responses=JSON_OR_LD["retrieve"]),
 )
-class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
+class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
     """Highlights and notes on documents, with replies and judgements of claims."""
 
     permission_classes = [AnnotationPermission]
