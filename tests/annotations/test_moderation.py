@@ -314,3 +314,9 @@ def test_its_author_and_the_moderators_still_see_it_marked_hidden(
     for user in (analyst, moderator):
         read = get_json(logged_in(user), f"/api/annotations/{note.pk}/")
         assert read["hidden"] is True
+
+
+def test_the_page_and_its_link_are_in_japanese(moderator: User) -> None:
+    page = logged_in(moderator).get("/moderation/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<h1>モデレーション</h1>" in page
+    assert ">モデレーション</a>" in page

@@ -172,3 +172,21 @@ def test_the_filter_finds_resolved_and_open_threads(
     still_open = get_json(client, "/api/annotations/", resolved="false")["results"]
     assert [row["id"] for row in resolved] == [done.pk]
     assert [row["id"] for row in still_open] == [open_.pk]
+
+
+def test_the_reader_says_who_resolved_a_thread_in_japanese(
+    seed_document: Document, analyst: User
+) -> None:
+    page = logged_in(analyst).get(seed_document.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja")
+    assert 'data-resolved-by="{user} が解決済み"' in page.content.decode()
+
+
+def test_a_refusal_is_in_japanese_for_a_japanese_reader(
+    small_document: Document, analyst: User, second_analyst: User
+) -> None:
+    annotation = note(small_document, analyst, "analysts")
+    response = logged_in(second_analyst).post(
+        f"/api/annotations/{annotation.pk}/resolve/", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert response.status_code == 403
+    assert "作成者" in response.json()["detail"]
