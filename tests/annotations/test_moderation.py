@@ -123,7 +123,9 @@ def test_a_tombstone_cannot_be_flagged(
 
 def test_the_page_is_for_moderators_only(analyst: User, moderator: User) -> None:
     assert logged_in(moderator).get("/moderation/").status_code == 200
-    assert logged_in(analyst).get("/moderation/").status_code == 403
+    refused = logged_in(analyst).get("/moderation/")
+    assert refused.status_code == 403
+    assert "Only moderators may see this page." in refused.content.decode()
     anonymous = Client().get("/moderation/")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/accounts/login/?next=/moderation/")
@@ -320,3 +322,16 @@ def test_the_page_and_its_link_are_in_japanese(moderator: User) -> None:
     page = logged_in(moderator).get("/moderation/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "<h1>モデレーション</h1>" in page
     assert ">モデレーション</a>" in page
+
+
+def test_a_moderator_sees_the_flagged_notes_their_visibility_lets_them_see(
+    small_document: Document, analyst: User, second_analyst: User, moderator: User
+) -> None:
+    analysts_only = annotation_on(
+        small_document, analyst, 3, 7, body="Inner", visibility="analysts"
+    )
+    flag_note(analysts_only, second_analyst)
+    assert "Inner" not in logged_in(moderator).get("/moderation/").content.decode()
+    assert logged_in(moderator).post(f"/moderation/{analysts_only.pk}/hide/").status_code == 404
+    moderator.groups.add(Group.objects.get(name="analysts"))
+    assert "Inner" in logged_in(moderator).get("/moderation/").content.decode()

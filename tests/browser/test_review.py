@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from annotations.models import Annotation, Flag
+from annotations.models import MODERATORS_GROUP, Annotation, Flag
 from reader.models import Document
-from tests.helpers import annotation_on, log_in
+from tests.helpers import annotation_on, log_in, make_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -154,3 +154,30 @@ def test_axe_finds_no_violation_with_a_folded_thread_and_the_flag_form_open(
     expect(card(page, other).locator("textarea")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_moderator_hides_a_flagged_note_from_the_page_and_axe_finds_no_violation(
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    member: User,
+) -> None:
+    moderator = make_user("maria", analyst=False)
+    moderator.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    public = note_on(live_document, analyst, body="Buy now!", visibility="public")
+    Flag.objects.create(annotation=public, user=member, reason="Advertising")
+    page = new_context(bypass_csp=True).new_page()
+    log_in(page, live_server, moderator)
+    page.get_by_role("link", name="Moderation").click()
+    flagged = page.locator(f"#flagged-{public.pk}")
+    expect(flagged).to_contain_text("Advertising")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    flagged.get_by_label("Reason (optional)").first.fill("Spam")
+    flagged.get_by_role("button", name="Hide").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Note #{public.pk} is hidden.")
+    expect(page.locator(f"#hidden-{public.pk}")).to_be_visible()
+    expect(page.locator(".moderation-log")).to_contain_text("Spam")
+    public.refresh_from_db()
+    assert public.hidden
