@@ -5,8 +5,9 @@ Who may do what (a note the user cannot see is a 404, from the queryset):
   note by any member of the team; for other visibilities by the author only (else 403). Resolving
   a resolved thread, or reopening an open one, answers 200 and changes nothing. A thread whose
   first note its author deleted (a tombstone) may still be resolved: the discussion goes on.
-- flag: any user with an account, on a note others see that is not their own (400 otherwise),
-  once (400 "already flagged"), with a reason of 1 to 500 characters.
+- flag: any user with an account, on a note others see that is not their own (403 for one's
+  own; 400 for a tombstone or a hidden note), once (400 "already flagged"), with a reason of 1 to
+  500 characters.
 - hide / restore: moderators only (403 for others); hiding a hidden note or restoring one that
   is not hidden is a 400. Each is logged (annotations.moderation).
 """
@@ -84,8 +85,10 @@ class ReviewActions:
         annotation: Annotation = self.get_object()  # type: ignore[attr-defined]
         serializer = FlagInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if annotation.author_id == request.user.pk:
+            raise PermissionDenied(gettext("This is your own note: you cannot flag it."))
         if not annotation.flaggable_by(request.user):
-            raise ValidationError(_why_not_flaggable(annotation, request.user))
+            raise ValidationError(_why_not_flaggable(annotation))
         try:
             with transaction.atomic():
                 Flag.objects.create(
@@ -112,7 +115,10 @@ class ReviewActions:
     def _thread_to_review(self, request: Request) -> Annotation:
         annotation: Annotation = self.get_object()  # type: ignore[attr-defined]
         if annotation.parent_id is not None:
-            raise ValidationError(gettext("This note is a reply: resolve the thread's first note."))
+            # The fault is the note's parent (a field of the note the schema cannot know of).
+            raise ValidationError(
+                {"parent": [gettext("This note is a reply: resolve the thread's first note.")]}
+            )
         if not annotation.resolvable_by(request.user):
             raise PermissionDenied(
                 gettext(
@@ -133,9 +139,7 @@ class ReviewActions:
         return Response(self._output(annotation))  # type: ignore[attr-defined]
 
 
-def _why_not_flaggable(annotation: Annotation, user: Any) -> str:
-    if annotation.author_id == user.pk:
-        return gettext("This is your own note: you cannot flag it.")
+def _why_not_flaggable(annotation: Annotation) -> str:
     if annotation.visibility == Annotation.Visibility.PRIVATE:
         return gettext("Nobody but its author sees this note: there is nothing to flag.")
     if annotation.deleted:

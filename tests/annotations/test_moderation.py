@@ -66,7 +66,7 @@ def test_flagging_twice_is_refused_as_already_flagged(
 
 
 def test_one_cannot_flag_ones_own_note(public_note: Annotation, analyst: User) -> None:
-    error = flag(logged_in(analyst), public_note, {"reason": "Oops"}, 400)
+    error = flag(logged_in(analyst), public_note, {"reason": "Oops"}, 403)
     assert "your own note" in error["detail"]
     assert not Flag.objects.exists()
 

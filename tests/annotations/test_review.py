@@ -116,6 +116,7 @@ def test_a_reply_is_refused_naming_the_threads_first_note(
     reply = reply_to(root, analyst)
     error = resolve(logged_in(analyst), reply, 400)
     assert "first note" in error["detail"]
+    assert error["field"] == "parent"
     reply.refresh_from_db()
     assert reply.resolved is None
 
