@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reader.models import Claim, Document
@@ -238,6 +240,41 @@ class Annotation(models.Model):
 
     def editable_by(self, user: Any) -> bool:
         return user.is_authenticated and self.author_id == user.pk and not self.deleted
+
+    def resolvable_by(self, user: Any, teams: Collection[int] | None = None) -> bool:
+        """Whether the user may resolve or reopen the thread this note begins: its author, or for
+        a team's note any member of the team (`teams`: the user's team ids, when known)."""
+        if not user.is_authenticated or self.parent_id is not None:
+            return False
+        if self.author_id == user.pk:
+            return True
+        if self.visibility != self.Visibility.TEAM or self.team_id is None:
+            return False
+        if teams is None:
+            teams = set(Team.objects.of(user).values_list("pk", flat=True))
+        return self.team_id in teams
+
+    def resolve(self, *, by: Any) -> None:
+        """Mark the thread resolved by the user; a resolved thread stays as it was."""
+        if self.resolved is None:
+            self.resolved, self.resolved_by = timezone.now(), by
+            self.save(update_fields=["resolved", "resolved_by", "updated"])
+
+    def reopen(self) -> None:
+        if self.resolved is not None:
+            self.resolved, self.resolved_by = None, None
+            self.save(update_fields=["resolved", "resolved_by", "updated"])
+
+    def flaggable_by(self, user: Any) -> bool:
+        """Whether the user may flag the note for the moderators: a note others see (not private),
+        not their own, with words (not a tombstone) and not hidden already."""
+        return (
+            user.is_authenticated
+            and self.author_id != user.pk
+            and self.visibility != self.Visibility.PRIVATE
+            and not self.deleted
+            and not self.hidden
+        )
 
     def delete_by_author(self) -> None:
         """Delete the note as its author asks. Others' words are never deleted with it: a note

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/", include(("config.api.urls", "api"))),
     path("inbox/", include("annotations.inbox_urls")),
     path("", include("annotations.urls")),
+    path("moderation/", include("annotations.moderation_urls")),
     path("", include("search.urls")),
     path("", include("reader.urls")),
 ]

@@ -14,7 +14,7 @@ from config.api.fields import AbsoluteURLField, StrictCharField, StrictIntegerFi
 from reader.models import Document
 
 from ..anchoring import TargetError, resolve_target
-from ..models import Annotation, Team
+from ..models import Annotation, Flag, Team
 
 MAX_BODY = 10_000
 MAX_TAGS = 20
@@ -239,6 +239,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
     claim = serializers.SerializerMethodField(help_text="The note number of the claim judged.")
     replies = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
+    can_resolve = serializers.SerializerMethodField(
+        help_text="Whether you may resolve or reopen the thread this note begins."
+    )
+    can_flag = serializers.SerializerMethodField(
+        help_text="Whether you may flag the note for the moderators (and have not yet)."
+    )
+    flagged = serializers.SerializerMethodField(help_text="Whether you have flagged the note.")
     url = AbsoluteURLField()
 
     class Meta:
@@ -247,7 +254,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "id", "document", "target", "body", "body_html", "tags", "visibility", "motivation",
             "parent", "replies", "claim", "judgement", "judgement_reason", "author", "created",
             "updated", "state", "created_revision", "anchor_revision", "can_edit", "url",
-            "deleted", "team", "resolved", "resolved_by", "hidden",
+            "deleted", "team", "resolved", "resolved_by", "hidden", "can_resolve", "can_flag",
+            "flagged",
         ]  # fmt: skip
 
     def get_tags(self, annotation: Annotation) -> list[str]:
@@ -285,3 +293,36 @@ class AnnotationSerializer(serializers.ModelSerializer):
     def get_can_edit(self, annotation: Annotation) -> bool:
         request = self.context.get("request")
         return bool(request and annotation.editable_by(request.user))
+
+    def get_can_resolve(self, annotation: Annotation) -> bool:
+        user = self._user()
+        return user is not None and annotation.resolvable_by(user, self._known("teams"))
+
+    def get_can_flag(self, annotation: Annotation) -> bool:
+        user = self._user()
+        return (
+            user is not None
+            and annotation.flaggable_by(user)
+            and annotation.pk not in self._known("flagged")
+        )
+
+    def get_flagged(self, annotation: Annotation) -> bool:
+        return self._user() is not None and annotation.pk in self._known("flagged")
+
+    def _user(self) -> Any:
+        request = self.context.get("request")
+        return request.user if request and request.user.is_authenticated else None
+
+    def _known(self, what: str) -> set[int]:
+        """The user's team ids or the ids of the notes they flagged, asked once for a whole list
+        (the context is shared by the serializers of a list's items)."""
+        context: dict[str, Any] = self.context  # type: ignore[assignment]  # a dict, shared
+        key = f"_user_{what}"
+        if key not in context:
+            user = self._user()
+            if what == "teams":
+                context[key] = set(Team.objects.of(user).values_list("pk", flat=True))
+            else:
+                flags = Flag.objects.filter(user=user)
+                context[key] = set(flags.values_list("annotation_id", flat=True))
+        return context[key]

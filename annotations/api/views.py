@@ -37,6 +37,7 @@ from .renderers import (
     MarkdownRenderer,
     WebAnnotationRenderer,
 )
+from .review import ReviewActions
 from .serializers import AnnotationInputSerializer, AnnotationSerializer, PreviewSerializer
 
 OBJECT = OpenApiTypes.OBJECT
@@ -51,7 +52,7 @@ JSON_OR_LD = {
     list=extend_schema(responses=JSON_OR_LD["list"]),
     retrieve=extend_schema(responses=JSON_OR_LD["retrieve"]),
 )
-class AnnotationViewSet(JSONErrors, viewsets.ModelViewSet):
+class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
     """Highlights and notes on documents, with replies and judgements of claims."""
 
     permission_classes = [AnnotationPermission]

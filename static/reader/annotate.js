@@ -16,6 +16,7 @@
 //   selection.js   the selection as a target, keyboard selection, the Annotate control
 //   drafts.js      drafts kept in the browser as one types (pure but for the storage)
 //   editor.js      the editor, its preview, its drafts, saving; the card actions and deleting
+//   review.js      resolving and reopening a thread, flagging a note for the moderators
 // None of them touches the page on import: everything starts from here.
 //
 // Positions are Unicode code points over the document's text, the API's unit; JavaScript strings
@@ -25,6 +26,7 @@ import { loadAnnotations, loadText } from "../annotations/api.js";
 import { filter, render, setUpFilter } from "../annotations/cards.js";
 import { isEditing, openEditor, setUpEditor, showDrafts } from "../annotations/editor.js";
 import { linkHighlightsAndCards } from "../annotations/highlights.js";
+import { setUpReview } from "../annotations/review.js";
 import { setUpControl, startAnnotating } from "../annotations/selection.js";
 import { MSG, config, readPage, reader, state } from "../annotations/state.js";
 
@@ -35,6 +37,7 @@ setUpFilter();
 linkHighlightsAndCards();
 setUpControl();
 setUpEditor();
+setUpReview();
 
 async function start() {
   if (!reader) return;

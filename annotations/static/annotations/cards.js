@@ -35,13 +35,62 @@ function fillMeta(element, annotation) {
   element.id = `annotation-${annotation.id}`;
   element.setAttribute("aria-labelledby", author.id);
   for (const button of element.querySelectorAll(":scope > .annotation-actions [data-action]")) {
-    const allowed =
-      button.dataset.action === "reply" ? config.analyst : Boolean(annotation.can_edit);
-    if (!allowed) button.remove();
+    if (!allows(button.dataset.action, annotation)) button.remove();
     else button.setAttribute("aria-describedby", author.id);
   }
   const actions = element.querySelector(":scope > .annotation-actions");
+  if (actions && annotation.flagged) {
+    const flagged = document.createElement("span");
+    flagged.className = "annotation-flagged";
+    flagged.textContent = MSG.flagged;
+    actions.append(flagged);
+  }
   if (actions && !actions.children.length) actions.remove();
+  if (annotation.hidden) {
+    // Only its author and the moderators see a hidden note (the API sees to that): it says so.
+    const hidden = document.createElement("p");
+    hidden.className = "annotation-hidden";
+    hidden.textContent = MSG.hiddenByModerator;
+    element.querySelector(".annotation-meta").after(hidden);
+  }
+}
+
+// Whether the card offers this action to the user, as the API says they may.
+function allows(action, annotation) {
+  if (action === "reply") return config.analyst;
+  if (action === "resolve") return Boolean(annotation.can_resolve) && !annotation.resolved;
+  if (action === "reopen") return Boolean(annotation.can_resolve) && Boolean(annotation.resolved);
+  if (action === "flag") return Boolean(annotation.can_flag);
+  return Boolean(annotation.can_edit);
+}
+
+// The resolved threads the reader opened again on the page (they stay open when redrawn).
+const expanded = new Set();
+
+// A resolved thread folds to one line, "Resolved by bob", a button that unfolds it.
+function foldResolved(element, annotation) {
+  element.classList.add("is-resolved");
+  const line = document.createElement("p");
+  line.className = "annotation-resolution";
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "resolution-toggle";
+  toggle.textContent = format(MSG.resolvedBy, { user: annotation.resolved_by || "" });
+  toggle.setAttribute("aria-describedby", `annotation-${annotation.id}-author`);
+  line.append(toggle);
+  element.prepend(line);
+  const show = (open) => {
+    element.classList.toggle("is-collapsed", !open);
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  show(expanded.has(annotation.id));
+  toggle.addEventListener("click", () => {
+    const open = !expanded.has(annotation.id);
+    if (open) expanded.add(annotation.id);
+    else expanded.delete(annotation.id);
+    show(open);
+    relayout();
+  });
 }
 
 // A note its author deleted, kept for the replies to it (a tombstone): it says so in place of
@@ -91,6 +140,7 @@ function makeCard(annotation, painted) {
     replies.append(item);
   }
   replies.hidden = !replies.children.length;
+  if (annotation.resolved) foldResolved(element, annotation);
   return element;
 }
 
