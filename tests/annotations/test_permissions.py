@@ -97,7 +97,12 @@ def users(analyst: User, second_analyst: User, member: User) -> dict[str, User]:
     analyst.groups.add(team.group)
     second_analyst.groups.add(team.group)
     outsider = make_user("oscar", analyst=True)
-    return {"author": analyst, "team_member": second_analyst, "outsider": outsider, "member": member}
+    return {
+        "author": analyst,
+        "team_member": second_analyst,
+        "outsider": outsider,
+        "member": member,
+    }
 
 
 def make_note(document: Document, author: User, visibility: str) -> Annotation:
