@@ -26,9 +26,9 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import renderers, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import UnsupportedMediaType, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -153,10 +153,13 @@ def is_jsonld(request: Request) -> bool:
     return request.content_type.split(";")[0].strip().lower() == LD_JSON
 
 
-def input_data(request: Request) -> Any:
-    """What the request sends, in the API's JSON form: a Web Annotation is translated."""
+def input_data(request: Request, instance: Annotation | None = None) -> Any:
+    """What the request sends, in the API's JSON form: a Web Annotation is translated (for a new
+    note; an edit is sent in the JSON form)."""
     if not is_jsonld(request):
         return request.data
+    if instance is not None:
+        raise UnsupportedMediaType(LD_JSON)
     try:
         item = from_web_annotation(request.data)
     except Unreadable as error:
@@ -238,6 +241,8 @@ def _bodies(body: Any) -> dict[str, Any]:
         if not isinstance(value, str):
             raise Unreadable(f"{where}.value", gettext("A TextualBody needs a text value."))
         purpose = each.get("purpose")
+        if not isinstance(purpose, str | None):
+            raise Unreadable(f"{where}.purpose", gettext("A body's purpose is a word."))
         if purpose in COMMENTING:
             comments.append(value)
         elif purpose == "tagging":
@@ -376,8 +381,11 @@ class ImportReportSerializer(serializers.Serializer):
     failed = FailedSerializer(many=True)
 
 
-class ImportFailedSerializer(ErrorSerializer, ImportReportSerializer):
-    """An import that created nothing: the error, with the report of why."""
+class ImportFailedSerializer(ErrorSerializer):
+    """An import refused: the error; when it created nothing, with the report of why."""
+
+    created = serializers.ListField(child=serializers.IntegerField(), required=False)
+    failed = ImportReportSerializer.FailedSerializer(many=True, required=False)
 
 
 IMPORT_BODY = {
@@ -549,11 +557,12 @@ def payload_of(request: Request) -> Any:
         )
     try:
         payload = json.loads(upload.read())
+        has_nul = "\\u0000" in json.dumps(payload)
     except (ValueError, RecursionError) as error:
         raise ValidationError(
             {"file": [gettext("The file %(name)s is not JSON.") % {"name": upload.name}]}
         ) from error
-    if "\\u0000" in json.dumps(payload):
+    if has_nul:
         raise ValidationError({"file": [gettext("NUL characters are not allowed.")]})
     return payload
 
@@ -600,6 +609,7 @@ class ImportAnnotations:
         methods=["post"],
         url_path="import",
         url_name="import",
+        renderer_classes=[renderers.JSONRenderer],
         filter_backends=[],
         pagination_class=None,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -47,7 +47,12 @@ class LiveChanges:
             304: OpenApiResponse(description="The version held is current."),
         },
     )
-    @action(detail=False, filter_backends=[], pagination_class=None)
+    @action(
+        detail=False,
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[renderers.JSONRenderer],
+    )
     def changes(self, request: Request) -> Response:
         """The version of a document's annotations: poll it, and fetch the list again when it
         changes."""

@@ -40,6 +40,10 @@ from .writing import create_annotation
 
 OBJECT = OpenApiTypes.OBJECT
 LD = "application/ld+json"
+JSON_OR_FORM = {  # a Web Annotation (LD) creates a note; an edit is in the JSON form
+    media: AnnotationInputSerializer
+    for media in ("application/json", "application/x-www-form-urlencoded")
+}
 JSON_OR_LD = {
     "list": {(200, "application/json"): AnnotationSerializer(many=True), (200, LD): OBJECT},
     "retrieve": {(200, "application/json"): AnnotationSerializer, (200, LD): OBJECT},
@@ -85,7 +89,7 @@ class AnnotationViewSet(JSONErrors, ImportAnnotations, LiveChanges, viewsets.Mod
             annotation = create_annotation(author=request.user, data=data)
         return Response(self._output(annotation), status=201)
 
-    @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=JSON_OR_FORM, responses=AnnotationSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
         data = self._validated(request, annotation, partial=kwargs.get("partial", False))
@@ -105,7 +109,7 @@ class AnnotationViewSet(JSONErrors, ImportAnnotations, LiveChanges, viewsets.Mod
                 annotation.set_tags(data["tags"])
         return Response(self._output(annotation))
 
-    @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=JSON_OR_FORM, responses=AnnotationSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
@@ -168,7 +172,10 @@ class AnnotationViewSet(JSONErrors, ImportAnnotations, LiveChanges, viewsets.Mod
         self, request: Request, instance: Annotation | None = None, partial: bool = False
     ) -> dict[str, Any]:
         serializer = AnnotationInputSerializer(
-            instance, data=input_data(request), partial=partial, context={"request": request}
+            instance,
+            data=input_data(request, instance),
+            partial=partial,
+            context={"request": request},
         )
         with named_as_sent(request):
             serializer.is_valid(raise_exception=True)

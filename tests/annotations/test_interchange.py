@@ -106,6 +106,7 @@ def test_our_own_json_ld_of_a_note_and_its_reply_is_taken_back(
         ({**web_annotation(), "target": {"source": READER}}, "target.selector"),
         ({**web_annotation(), "body": [{"value": "x", "purpose": "linking"}]}, "body[0].purpose"),
         ({**web_annotation(), "body": {"type": "Image", "value": "x"}}, "body.type"),
+        ({**web_annotation(), "body": [{"value": "x", "purpose": {}}]}, "body[0].purpose"),
         ({**web_annotation(), "type": "Collection"}, "type"),
         ({**web_annotation(), "audience": "everyone"}, "audience"),
         ({**web_annotation(), "target": "/api/annotations/999999/"}, "target"),
@@ -322,4 +323,24 @@ def test_only_analysts_import(client: Client, member: User, seed_document: Docum
     content = json.dumps([web_annotation()]).encode()
     assert upload(logged_in(member), content, 403)["status"] == 403
     assert upload(client, content, 403)["status"] == 403
+    assert not Annotation.objects.exists()
+
+
+def test_an_edit_is_sent_in_the_json_form_not_in_json_ld(
+    alice: Client, seed_document: Document
+) -> None:
+    note = post_ld(alice, web_annotation(), 201)
+    response = alice.patch(f"{API}{note['id']}/", json.dumps({"body": "Changed"}), content_type=LD)
+    assert response.status_code == 415
+    assert Annotation.objects.get(pk=note["id"]).body == "A *model* ally"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [json.dumps([web_annotation(exact="a\x00b")]).encode(), b"[" * 100_000 + b"]" * 100_000],
+)
+def test_a_file_with_a_nul_or_nested_too_deeply_is_a_400_naming_the_file(
+    alice: Client, seed_document: Document, content: bytes
+) -> None:
+    assert upload(alice, content, 400)["field"] == "file"
     assert not Annotation.objects.exists()
