@@ -451,7 +451,8 @@ class Importer:
         if not serializer.is_valid():
             name, errors = next(iter(serializer.errors.items()))
             where, message = first_error(errors)
-            self._fail(index, item, _reason(_sent_as(name, item.format) + where, message))
+            at = None if name == "non_field_errors" else _sent_as(name, item.format) + where
+            self._fail(index, item, _reason(at, message))
             return
         with transaction.atomic():
             annotation = create_annotation(author=self.request.user, data=serializer.validated_data)

@@ -40,7 +40,7 @@ from .writing import create_annotation
 
 OBJECT = OpenApiTypes.OBJECT
 LD = "application/ld+json"
-JSON_OR_FORM = {  # a Web Annotation (LD) creates a note; an edit is in the JSON form
+JSON_OR_FORM = {  # what every write takes; a new note may be a Web Annotation (LD) too
     media: AnnotationInputSerializer
     for media in ("application/json", "application/x-www-form-urlencoded")
 }
@@ -80,7 +80,7 @@ class AnnotationViewSet(JSONErrors, ImportAnnotations, LiveChanges, viewsets.Mod
         )
 
     @extend_schema(
-        request={"application/json": AnnotationInputSerializer, LD: WEB_ANNOTATION},
+        request={**JSON_OR_FORM, LD: WEB_ANNOTATION},
         responses={201: AnnotationSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
