@@ -59,16 +59,26 @@ async function poll() {
   const first = etag === null;
   etag = changed;
   if (first) return;
-  const known = new Set(state.annotations.keys());
+  const before = state.annotations;
   await loadAnnotations();
+  // The reader's own save changes the version too, and the editor has drawn it already.
+  if (same(before, state.annotations)) return;
   const fresh = [...state.annotations.values()].filter(
-    (annotation) => !known.has(annotation.id) && annotation.author !== config.user,
+    (annotation) => !before.has(annotation.id) && annotation.author !== config.user,
   );
   const { scrollX, scrollY } = window;
   render();
   window.scrollTo(scrollX, scrollY);
   if (fresh.length === 1) announce(MSG.newNote);
   else if (fresh.length > 1) announce(format(MSG.newNotes, { count: fresh.length }));
+}
+
+function same(before, after) {
+  if (before.size !== after.size) return false;
+  for (const [id, annotation] of after) {
+    if (JSON.stringify(before.get(id)) !== JSON.stringify(annotation)) return false;
+  }
+  return true;
 }
 
 function schedule() {
