@@ -545,7 +545,7 @@ def rows_of(payload: Any) -> list[Any]:
 
 def payload_of(request: Request) -> Any:
     """The JSON of the file uploaded (multipart `file`), or of the body."""
-    upload = request.FILES.get("file") if hasattr(request, "FILES") else None
+    upload = request.FILES.get("file")
     media = request.content_type.split(";")[0].strip().lower()
     if upload is None:
         if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
