@@ -1,16 +1,18 @@
 """An annotation written, edited or deleted changes what anonymous readers see of its document:
-its shared page gets a new ETag (reader.caching)."""
+its shared page gets a new ETag (reader.caching); and the version readers poll for changes
+(annotations.live) moves on, with a change of its tags too."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from reader.caching import forget
 from reader.models import Document
 
+from . import live
 from .models import Annotation
 
 
@@ -25,3 +27,10 @@ def annotation_changed(sender: type[Annotation], instance: Annotation, **kwargs:
         )
     if slug:
         forget([slug])
+        live.changed([slug])
+
+
+@receiver(m2m_changed, sender=Annotation.tags.through)
+def tags_changed(sender: Any, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        live.changed([instance.document.slug])

@@ -218,6 +218,14 @@ READER_STAMP_SECONDS = envint("READER_STAMP_SECONDS", "86400" if os.getenv("REDI
 # Seconds a worker serves a shared page it served lately without asking the cache whether it
 # changed: how long another worker's change may take to show (0: ask every time).
 READER_LOCAL_SECONDS = float(os.getenv("READER_LOCAL_SECONDS", "1"))
+# Where the version of a document's annotations that readers poll is kept (annotations.live):
+# "cache", a token in the shared cache (Redis), or "database", derived from the rows (the
+# per-process default cache is not shared between workers).
+ANNOTATIONS_LIVE_VERSION = os.getenv(
+    "ANNOTATIONS_LIVE_VERSION", "cache" if os.getenv("REDIS_URL") else "database"
+)
+# The largest file (or JSON body) POST /api/annotations/import/ takes, in bytes.
+ANNOTATIONS_IMPORT_MAX_BYTES = envint("ANNOTATIONS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
 # Seconds a client is told to wait (Retry-After of a 503) while the database cannot be reached.
 RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", "5")
 

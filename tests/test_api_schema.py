@@ -46,6 +46,9 @@ EXAMPLES = settings(max_examples=12, deadline=None, suppress_health_check=list(H
 NAMES_STORED_DATA = {
     "document", "source", "source_page", "parent", "target", "judgement", "visibility",
     "translation", "original", "text", "first_page", "last_page", "cursor", "q", "ids",
+    # a Web Annotation's document, a team of which the user is a member, an import's notes
+    # none of which could be anchored
+    "target.source", "team", "file",
 }  # fmt: skip
 TOKEN_ENDPOINT = "/api/auth/token/"
 

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from config.api.errors import JSONErrors
 from config.api.pagination import ById
@@ -29,7 +30,9 @@ from reader.rendering import render_markdown
 from ..models import Annotation
 from .exports import csv_text, markdown_text
 from .filters import AnnotationFilter
+from .interchange import WEB_ANNOTATION, ImportAnnotations, JSONLDParser, input_data, named_as_sent
 from .jsonld import CONTEXT, as_web_annotation
+from .live import LiveChanges
 from .permissions import AnnotationPermission
 from .renderers import (
     CSVRenderer,
@@ -39,9 +42,14 @@ from .renderers import (
 )
 from .review import ReviewActions
 from .serializers import AnnotationInputSerializer, AnnotationSerializer, PreviewSerializer
+from .writing import create_annotation
 
 OBJECT = OpenApiTypes.OBJECT
 LD = "application/ld+json"
+JSON_OR_FORM = {  # what every write takes; a new note may be a Web Annotation (LD) too
+    media: AnnotationInputSerializer
+    for media in ("application/json", "application/x-www-form-urlencoded")
+}
 JSON_OR_LD = {
     "list": {(200, "application/json"): AnnotationSerializer(many=True), (200, LD): OBJECT},
     "retrieve": {(200, "application/json"): AnnotationSerializer, (200, LD): OBJECT},
@@ -52,7 +60,9 @@ JSON_OR_LD = {
     list=extend_schema(responses=JSON_OR_LD["list"]),
     retrieve=extend_schema(responses=JSON_OR_LD["retrieve"]),
 )
-class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
+class AnnotationViewSet(
+    JSONErrors, ReviewActions, ImportAnnotations, LiveChanges, viewsets.ModelViewSet
+):
     """Highlights and notes on documents, with replies and judgements of claims."""
 
     permission_classes = [AnnotationPermission]
@@ -64,6 +74,7 @@ class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
         renderers.JSONRenderer,
         WebAnnotationRenderer,
     ]
+    parser_classes = [*api_settings.DEFAULT_PARSER_CLASSES, JSONLDParser]  # type: ignore[list-item]
 
     def get_queryset(self) -> QuerySet[Annotation]:
         visible = Annotation.objects.visible_to(self.request.user)
@@ -76,33 +87,17 @@ class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
             .distinct()
         )
 
-    @extend_schema(request=AnnotationInputSerializer, responses={201: AnnotationSerializer})
+    @extend_schema(
+        request={**JSON_OR_FORM, LD: WEB_ANNOTATION},
+        responses={201: AnnotationSerializer},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._validated(request)
-        anchor = data.get("anchor")
-        document = data["document"]
         with transaction.atomic():
-            annotation = Annotation(
-                document=document,
-                author=request.user,  # type: ignore[misc]  # an analyst: the permission saw to it
-                parent=data.get("parent"),
-                body=data.get("body", ""),
-                visibility=data.get("visibility") or _default_visibility(data.get("parent")),
-                team=data["team"],
-                motivation=data.get("motivation") or _default_motivation(data),
-                claim=data.get("claim"),
-                judgement=data.get("judgement", ""),
-                judgement_reason=data.get("judgement_reason", ""),
-                created_revision=document.revision,
-                anchor_revision=document.revision,
-            )
-            if anchor is not None:
-                annotation.place_at(anchor, document.revision)
-            annotation.save()
-            annotation.set_tags(data.get("tags", []))
+            annotation = create_annotation(author=request.user, data=data)
         return Response(self._output(annotation), status=201)
 
-    @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=JSON_OR_FORM, responses=AnnotationSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
         data = self._validated(request, annotation, partial=kwargs.get("partial", False))
@@ -122,7 +117,7 @@ class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
                 annotation.set_tags(data["tags"])
         return Response(self._output(annotation))
 
-    @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=JSON_OR_FORM, responses=AnnotationSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
@@ -199,25 +194,15 @@ class AnnotationViewSet(JSONErrors, ReviewActions, viewsets.ModelViewSet):
         self, request: Request, instance: Annotation | None = None, partial: bool = False
     ) -> dict[str, Any]:
         serializer = AnnotationInputSerializer(
-            instance, data=request.data, partial=partial, context={"request": request}
+            instance,
+            data=input_data(request, instance),
+            partial=partial,
+            context={"request": request},
         )
-        serializer.is_valid(raise_exception=True)
+        with named_as_sent(request):
+            serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
     def _output(self, annotation: Annotation) -> dict[str, Any]:
         fresh = self.get_queryset().get(pk=annotation.pk)
         return AnnotationSerializer(fresh, context={"request": self.request}).data
-
-
-def _default_visibility(parent: Annotation | None) -> str:
-    return parent.visibility if parent is not None else Annotation.Visibility.PRIVATE
-
-
-def _default_motivation(data: dict[str, Any]) -> str:
-    if data.get("parent") is not None:
-        return Annotation.Motivation.REPLYING
-    if data.get("judgement"):
-        return Annotation.Motivation.ASSESSING
-    if not data.get("body"):
-        return Annotation.Motivation.HIGHLIGHTING
-    return Annotation.Motivation.COMMENTING

@@ -17,6 +17,7 @@
 //   drafts.js      drafts kept in the browser as one types (pure but for the storage)
 //   editor.js      the editor, its preview, its drafts, saving; the card actions and deleting
 //   review.js      resolving and reopening a thread, flagging a note for the moderators
+//   live.js        polling for others' changes, drawing the notes again when there are some
 // None of them touches the page on import: everything starts from here.
 //
 // Positions are Unicode code points over the document's text, the API's unit; JavaScript strings
@@ -27,6 +28,7 @@ import { filter, render, setUpFilter } from "../annotations/cards.js";
 import { isEditing, openEditor, setUpEditor, showDrafts } from "../annotations/editor.js";
 import { linkHighlightsAndCards } from "../annotations/highlights.js";
 import { setUpReview } from "../annotations/review.js";
+import { readVersion, startLive } from "../annotations/live.js";
 import { setUpControl, startAnnotating } from "../annotations/selection.js";
 import { MSG, config, readPage, reader, state } from "../annotations/state.js";
 
@@ -43,6 +45,7 @@ async function start() {
   if (!reader) return;
   try {
     await loadText();
+    await readVersion(); // before the notes: a change made while they load is not missed
     await loadAnnotations();
   } catch (error) {
     document.getElementById("annotator-bar").hidden = false;
@@ -69,6 +72,7 @@ async function start() {
     startAnnotating({ openEditor, isEditing });
     showDrafts(); // drafts left by a reload or a crash
   }
+  startLive();
   reader.dataset.annotationsReady = "true";
 }
 
