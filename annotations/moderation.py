@@ -31,20 +31,22 @@ def hide(annotation: Annotation, *, by: Any, reason: str = "") -> None:
     """Hide the note from all but its author and the moderators; its flags are handled."""
     if annotation.hidden:
         raise ModerationError(gettext("The note is hidden already."))
-    with transaction.atomic():
-        annotation.hidden = True
-        annotation.save(update_fields=["hidden", "updated"])
-        _handle(annotation, by=by, kind=ModerationAction.Kind.HIDE, reason=reason)
+    _set_hidden(annotation, True, by=by, reason=reason)
 
 
 def restore(annotation: Annotation, *, by: Any, reason: str = "") -> None:
     """Show a hidden note again to those its visibility names."""
     if not annotation.hidden:
         raise ModerationError(gettext("The note is not hidden."))
+    _set_hidden(annotation, False, by=by, reason=reason)
+
+
+def _set_hidden(annotation: Annotation, hidden: bool, *, by: Any, reason: str) -> None:
+    kind = ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
     with transaction.atomic():
-        annotation.hidden = False
+        annotation.hidden = hidden
         annotation.save(update_fields=["hidden", "updated"])
-        _handle(annotation, by=by, kind=ModerationAction.Kind.RESTORE, reason=reason)
+        _handle(annotation, by=by, kind=kind, reason=reason)
 
 
 def dismiss(annotation: Annotation, *, by: Any, reason: str = "") -> None:

@@ -34,23 +34,22 @@ class JSONLDExportRenderer(renderers.JSONRenderer):
     format = "jsonld"
 
 
-class CSVRenderer(renderers.BaseRenderer):
+class TextRenderer(renderers.BaseRenderer):
+    """An export already written as text (the view makes it), sent as UTF-8."""
+
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data.encode()  # errors never come here: they are JSON (config.api.errors)
+
+
+class CSVRenderer(TextRenderer):
     media_type = "text/csv"
     format = "csv"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        return data.encode()  # errors never come here: they are JSON (config.api.errors)
 
 
-class MarkdownRenderer(renderers.BaseRenderer):
+class MarkdownRenderer(TextRenderer):
     media_type = "text/markdown"
     format = "markdown"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        return data.encode()  # errors never come here: they are JSON (config.api.errors)

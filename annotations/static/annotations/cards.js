@@ -5,7 +5,17 @@
 import { loadAnnotations } from "./api.js";
 import { blockAt, blockOf } from "./blocks.js";
 import { clearHighlights, marksOf, paint } from "./highlights.js";
-import { MSG, config, exactOf, format, position, reader, repliesTo, roots } from "./state.js";
+import {
+  MSG,
+  config,
+  exactOf,
+  format,
+  position,
+  reader,
+  repliesTo,
+  roots,
+  state,
+} from "./state.js";
 
 const EXCERPT = 80; // code points of the quoted words shown on a card
 
@@ -199,6 +209,17 @@ export async function refresh() {
 // --- filters -------------------------------------------------------------------------------------
 
 export let filter = null; // the filter's form, found by setUpFilter()
+
+// Call `handle(action, annotation, button)` when a card's action button (data-action) is clicked.
+export function onCardAction(handle) {
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest?.(".annotation-actions [data-action]");
+    if (!button) return;
+    const id = Number(button.closest("[data-annotation]").dataset.annotation);
+    const annotation = state.annotations.get(id);
+    if (annotation) handle(button.dataset.action, annotation, button);
+  });
+}
 
 export function setUpFilter() {
   filter = document.getElementById("annotation-filter");

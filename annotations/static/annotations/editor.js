@@ -8,7 +8,7 @@
 
 import { ApiError, annotationUrl, api } from "./api.js";
 import { blockAt } from "./blocks.js";
-import { excerpt, refresh } from "./cards.js";
+import { excerpt, onCardAction, refresh } from "./cards.js";
 import { draftKey, draftsOf, loadDraft, removeDraft, saveDraft } from "./drafts.js";
 import { hideControl } from "./selection.js";
 import {
@@ -537,13 +537,7 @@ export function setUpEditor() {
 
   confirmation.dialog = document.getElementById("annotation-delete");
 
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest?.(".annotation-actions [data-action]");
-    if (!button) return;
-    const id = Number(button.closest("[data-annotation]").dataset.annotation);
-    const annotation = state.annotations.get(id);
-    if (!annotation) return;
-    const { action } = button.dataset;
+  onCardAction((action, annotation) => {
     if (action === "reply") {
       const returnTo = actionButton(annotation.id, "reply");
       openEditor({ mode: "reply", parent: annotation, returnTo });

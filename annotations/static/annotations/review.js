@@ -3,7 +3,7 @@
 // asks for the reason in a small form under the card's actions, then shows "Flagged".
 
 import { ApiError, api, annotationUrl } from "./api.js";
-import { render } from "./cards.js";
+import { onCardAction, render } from "./cards.js";
 import { MSG, announce, state } from "./state.js";
 
 // The API's answer is the note as it is now: put it in the state and draw the cards again, the
@@ -74,13 +74,7 @@ function openFlagForm(annotation, button) {
 }
 
 export function setUpReview() {
-  document.addEventListener("click", (event) => {
-    const button = event.target.closest?.(".annotation-actions [data-action]");
-    if (!button) return;
-    const id = Number(button.closest("[data-annotation]").dataset.annotation);
-    const annotation = state.annotations.get(id);
-    if (!annotation) return;
-    const { action } = button.dataset;
+  onCardAction((action, annotation, button) => {
     if (action === "resolve" || action === "reopen") review(annotation, action);
     else if (action === "flag") openFlagForm(annotation, button);
   });
