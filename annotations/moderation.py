@@ -42,11 +42,32 @@ def restore(annotation: Annotation, *, by: Any, reason: str = "") -> None:
 
 
 def _set_hidden(annotation: Annotation, hidden: bool, *, by: Any, reason: str) -> None:
+    """Hide or show the note with the replies under it: a reply to a hidden note is hidden with
+    it (seen by its own author and the moderators), and shown again when the note is restored,
+    unless a moderator hid that reply on its own (its last action is a hide)."""
     kind = ModerationAction.Kind.HIDE if hidden else ModerationAction.Kind.RESTORE
     with transaction.atomic():
         annotation.hidden = hidden
         annotation.save(update_fields=["hidden", "updated"])
+        thread = annotation.thread()
+        if not hidden:
+            thread = thread.exclude(pk__in=_hidden_on_their_own(thread))
+        for reply in thread.exclude(hidden=hidden):
+            reply.hidden = hidden
+            reply.save(update_fields=["hidden", "updated"])  # the signals: index, live version
         _handle(annotation, by=by, kind=kind, reason=reason)
+
+
+def _hidden_on_their_own(notes: Any) -> list[int]:
+    """Those of the notes whose own last moderation action is a hide."""
+    last = {}
+    for number, kind in (
+        ModerationAction.objects.filter(annotation__in=notes)
+        .order_by("created", "id")
+        .values_list("annotation_id", "kind")
+    ):
+        last[number] = kind
+    return [number for number, kind in last.items() if kind == ModerationAction.Kind.HIDE]
 
 
 def dismiss(annotation: Annotation, *, by: Any, reason: str = "") -> None:

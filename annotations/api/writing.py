@@ -26,6 +26,7 @@ def create_annotation(*, author: Any, data: dict[str, Any]) -> Annotation:
         judgement_reason=data.get("judgement_reason", ""),
         created_revision=document.revision,
         anchor_revision=document.revision,
+        hidden=bool(data.get("parent") and data["parent"].hidden),  # a reply in a hidden thread
     )
     if anchor is not None:
         annotation.place_at(anchor, document.revision)

@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 
 from reader.models import Document
 
@@ -39,6 +40,7 @@ def _public_annotator(document: Document) -> dict[str, Any]:
             if value != Annotation.Visibility.TEAM
         },
         "judgements": dict(Annotation.Judgement.choices),
+        "timeZone": timezone.get_current_timezone_name(),
     }
 
 

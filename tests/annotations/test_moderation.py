@@ -5,6 +5,8 @@ but its author and the moderators, in lists, reads and exports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
@@ -335,3 +337,43 @@ def test_a_moderator_sees_the_flagged_notes_their_visibility_lets_them_see(
     assert logged_in(moderator).post(f"/moderation/{analysts_only.pk}/hide/").status_code == 404
     moderator.groups.add(Group.objects.get(name="analysts"))
     assert "Inner" in logged_in(moderator).get("/moderation/").content.decode()
+
+
+def reply_to(note: Annotation, author: User, body: str) -> Annotation:
+    return Annotation.objects.create(
+        document=note.document, author=author, parent=note, body=body, visibility=note.visibility,
+        created_revision=1, anchor_revision=1,
+    )  # fmt: skip
+
+
+def test_a_hidden_notes_replies_go_with_it_and_come_back_with_it(
+    public_note: Annotation,
+    analyst: User,
+    second_analyst: User,
+    moderator: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Hiding a note hides its thread: no reply to it stays readable, listed, exported or in an
+    inbox; restoring it shows them again, but not a reply a moderator hid on its own."""
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications, after commit
+        reply = reply_to(public_note, second_analyst, "Agreed, @alice")
+    assert len(get_json(logged_in(analyst), "/api/notifications/")["results"]) == 1
+    deeper = reply_to(reply, analyst, "A reply to the reply")
+    spam = reply_to(public_note, second_analyst, "Buy now")
+    mod = logged_in(moderator)
+    send_json(mod, "post", f"/api/annotations/{spam.pk}/hide/", {}, 200)
+    hidden_note(public_note, moderator)
+    others = Client()
+    listed = [row["id"] for row in get_json(others, "/api/annotations/")["results"]]
+    assert listed == []
+    get_json(others, f"/api/annotations/{reply.pk}/", status=404)
+    export = others.get("/api/annotations/export/", {"document": "small", "format": "csv"})
+    assert "Agreed" not in export.content.decode()
+    inbox = get_json(logged_in(analyst), "/api/notifications/")["results"]
+    assert inbox == []  # the reply mentioning alice is hidden with its thread
+    # Its own author still sees the reply, marked hidden.
+    assert get_json(logged_in(second_analyst), f"/api/annotations/{reply.pk}/")["hidden"] is True
+
+    send_json(mod, "post", f"/api/annotations/{public_note.pk}/restore/", {}, 200)
+    listed = {row["id"] for row in get_json(others, "/api/annotations/")["results"]}
+    assert listed == {public_note.pk, reply.pk, deeper.pk}  # the spam stays hidden

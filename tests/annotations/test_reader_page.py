@@ -42,6 +42,7 @@ def test_anonymous_readers_get_a_log_in_link_and_a_read_only_annotator(
             "disputed": "Disputed",
             "needs_checking": "Needs checking",
         },
+        "timeZone": "Asia/Tokyo",  # the cards give times as the server's pages do
     }
     assert '<script type="module" src="/static/reader/annotate.js"></script>' in html
     assert 'id="annotation-card-template"' in html and 'id="annotation-orphans"' in html

@@ -30,9 +30,11 @@ function fillMeta(element, annotation) {
   author.id = `annotation-${annotation.id}-author`;
   const date = element.querySelector(".annotation-date");
   date.dateTime = annotation.created;
+  // In the site's time zone, as the desk, the inbox and the moderation page give it.
   date.textContent = new Date(annotation.created).toLocaleString(document.documentElement.lang, {
     dateStyle: "medium",
     timeStyle: "short",
+    timeZone: config.timeZone,
   });
   const seenBy = config.visibilities[annotation.visibility] || annotation.visibility;
   const team = (config.teams || []).find((t) => t.slug === annotation.team);
