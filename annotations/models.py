@@ -78,7 +78,7 @@ class Team(models.Model):
         return team
 
     def has_member(self, user: Any) -> bool:
-        return user.is_authenticated and self.group.user_set.filter(pk=user.pk).exists()
+        return Team.objects.of(user).filter(pk=self.pk).exists()
 
 
 class Tag(models.Model):

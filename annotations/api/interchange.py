@@ -37,8 +37,14 @@ from config.api.parsers import JSONParser
 from config.api.schema import ErrorSerializer
 from reader.models import Document
 
-from ..models import Annotation, Team
-from .serializers import MAX_BODY, MAX_SELECTORS, AnnotationInputSerializer, selector_schema
+from ..models import Annotation
+from .serializers import (
+    MAX_BODY,
+    MAX_SELECTORS,
+    AnnotationInputSerializer,
+    selector_schema,
+    team_for,
+)
 from .writing import create_annotation
 
 LD_JSON = "application/ld+json"
@@ -288,12 +294,17 @@ def _read_target(item: Item, target: Any) -> None:
         selectors = [selectors]
     if not isinstance(selectors, list):
         raise Unreadable("target.selector", gettext("Give a list of selectors."))
-    ours = [s for s in selectors if isinstance(s, dict) and s.get("type") in (QUOTE, POSITION)]
+    ours = _our_selectors(selectors)
     if not ours:
         raise Unreadable(
             "target.selector", gettext("Give a TextQuoteSelector or a TextPositionSelector.")
         )
     item.data["target"] = {"selector": ours}
+
+
+def _our_selectors(selectors: list[Any]) -> list[dict[str, Any]]:
+    """The selectors this reader reads (quote and position); other kinds are left out."""
+    return [s for s in selectors if isinstance(s, dict) and s.get("type") in (QUOTE, POSITION)]
 
 
 def document_at(url: str) -> Document | None:
@@ -361,7 +372,7 @@ def from_hypothesis(row: Any) -> Item:
         data["document"] = document.slug
     selectors = target.get("selector")
     selectors = selectors if isinstance(selectors, list) else []
-    ours = [s for s in selectors if isinstance(s, dict) and s.get("type") in (QUOTE, POSITION)]
+    ours = _our_selectors(selectors)
     if not ours:
         raise Unreadable("target.selector", gettext("Give a TextQuoteSelector."))
     data["target"] = {"selector": ours}
@@ -657,15 +668,5 @@ def _import_parameters(request: Request) -> tuple[Document | None, str, str | No
     visibility = given.get("visibility") or Annotation.Visibility.PRIVATE
     if visibility not in Annotation.Visibility.values:
         raise ValidationError({"visibility": [gettext("Not a visibility: “%s”.") % visibility]})
-    team = given.get("team") or None
-    if visibility == Annotation.Visibility.TEAM:
-        found = Team.objects.filter(slug=team).first() if team else None
-        if found is None or not found.has_member(request.user):
-            raise ValidationError(
-                {"team": [gettext("Name a team you belong to, with the visibility “team”.")]}
-            )
-    elif team:
-        raise ValidationError(
-            {"team": [gettext("A team is given only with the visibility “team”.")]}
-        )
-    return document, visibility, team
+    team = team_for(visibility, given.get("team") or None, request.user)
+    return document, visibility, team.slug if team else None

@@ -16,15 +16,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config.api.errors import JSONErrors
 from config.api.fields import absolute
 from config.api.filters import FilterSet
 from config.api.pagination import ById
+from config.api.permissions import SignedIn
 
 from ..models import Notification
 from ..notifications import inbox_of, mark_read
@@ -34,14 +33,8 @@ MOST_IDS = 500
 LARGEST_ID = 2**63 - 1  # a bigint: a larger number could reach no row, and PostgreSQL refuses it
 
 
-class OwnNotifications(BasePermission):
+class OwnNotifications(SignedIn):
     message = "Log in to read your notifications."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user and request.user.is_authenticated)
-
-    def allows_anonymous(self, method: str) -> bool:
-        return False
 
 
 class NewestFirst(ById):

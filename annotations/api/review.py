@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.fields import StrictCharField
+from config.api.permissions import SignedIn
 
 from .. import moderation
 from ..models import Annotation, Flag, is_moderator
@@ -33,13 +34,6 @@ from .serializers import AnnotationSerializer
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
-
-
-class SignedIn(permissions.BasePermission):
-    message = "Log in (or send a token) to do this."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(request.user.is_authenticated)
 
 
 class Moderator(SignedIn):

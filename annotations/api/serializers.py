@@ -192,32 +192,36 @@ class AnnotationInputSerializer(serializers.Serializer):
         """The team that sees the note: named with visibility "team" (one of the author's
         teams), or the parent's for a reply; no team for any other visibility."""
         slug = data.get("team")
-        if visibility != Annotation.Visibility.TEAM:
-            if slug:
-                raise ValidationError(
-                    {"team": [gettext("A team is given only with the visibility “team”.")]}
-                )
-            return None
-        if parent is not None and parent.visibility == Annotation.Visibility.TEAM:
-            if slug and slug != (parent.team.slug if parent.team else None):
-                raise ValidationError(
-                    {"team": [gettext("A reply is seen by the team of the note it answers.")]}
-                )
-            return parent.team
-        if not slug:
-            if instance is not None and instance.team is not None and "visibility" not in data:
-                return instance.team
+        if visibility == Annotation.Visibility.TEAM:
+            if parent is not None and parent.visibility == Annotation.Visibility.TEAM:
+                if slug and slug != (parent.team.slug if parent.team else None):
+                    raise ValidationError(
+                        {"team": [gettext("A reply is seen by the team of the note it answers.")]}
+                    )
+                return parent.team
+            if not slug and instance is not None and instance.team is not None:
+                if "visibility" not in data:
+                    return instance.team
+        return team_for(visibility, slug, self.context["request"].user)
+
+
+def team_for(visibility: str, slug: str | None, user: Any) -> Team | None:
+    """The team a note of this visibility names by `slug`, checked: one of the user's teams with
+    the visibility "team", none with any other; else a 400 naming `team` and the fault."""
+    if visibility != Annotation.Visibility.TEAM:
+        if slug:
             raise ValidationError(
-                {"team": [gettext("Name the team that sees the note (its slug).")]}
+                {"team": [gettext("A team is given only with the visibility “team”.")]}
             )
-        team = Team.objects.filter(slug=slug).select_related("group").first()
-        if team is None:
-            raise ValidationError({"team": [gettext("No team has the slug “%s”.") % slug]})
-        if not team.has_member(self.context["request"].user):
-            raise ValidationError(
-                {"team": [gettext("You are not a member of the team “%s”.") % slug]}
-            )
-        return team
+        return None
+    if not slug:
+        raise ValidationError({"team": [gettext("Name the team that sees the note (its slug).")]})
+    team = Team.objects.filter(slug=slug).select_related("group").first()
+    if team is None:
+        raise ValidationError({"team": [gettext("No team has the slug “%s”.") % slug]})
+    if not team.has_member(user):
+        raise ValidationError({"team": [gettext("You are not a member of the team “%s”.") % slug]})
+    return team
 
 
 class PreviewSerializer(serializers.Serializer):

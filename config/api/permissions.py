@@ -19,3 +19,12 @@ class ReadPermission(BasePermission):
     def allows_anonymous(self, method: str) -> bool:
         """Whether a request of this method without an account may pass (what the schema says)."""
         return bool(settings.READER_PUBLIC)
+
+
+class SignedIn(BasePermission):
+    """A user with an account (a session or a token); nobody without one (the schema's default)."""
+
+    message = "Log in (or send a token) to do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated)
