@@ -193,7 +193,7 @@ STORAGES = {
         else "django.core.files.storage.FileSystemStorage"
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "config.staticfiles.ReaderStaticFilesStorage"
         if envbool("STATIC_MANIFEST", "0" if DEBUG else "1")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

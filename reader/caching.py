@@ -70,6 +70,8 @@ def stamp(scope: str, read: Callable[[], Stamp | None]) -> Stamp | None:
 
 
 def _stamp_keys(scope: str) -> tuple[str, str]:
+    if len(scope) > 120:  # a path naming no document (slugs are short): keys stay under 250
+        scope = "sha256:" + hashlib.sha256(scope.encode()).hexdigest()
     return f"reader:stamp:{scope}", f"reader:changed:{scope}"
 
 
@@ -87,7 +89,7 @@ def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
         return
 
     def mark() -> None:
-        cache.set_many({f"reader:changed:{scope}": _new_mark() for scope in scopes}, None)
+        cache.set_many({_stamp_keys(scope)[1]: _new_mark() for scope in scopes}, None)
         _local.clear()  # this process's copies; other processes' expire within a second
 
     mark()

@@ -41,7 +41,8 @@ class ContentSecurityPolicyMiddleware:
 
 class RejectNulMiddleware:
     """Refuse NUL characters, which no database text column can store: in a path nothing can have
-    that name (404, from the site's handler: JSON under /api/), in a parameter it is a 400."""
+    that name (404, from the site's handler: JSON under /api/), in a parameter or a header it is a
+    400, and a cookie holding one (`sessionid="…\\000…"`) is no cookie of ours: it is ignored."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,10 +50,18 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
             raise Http404("No page has a NUL character in its address.")
+        for name, value in request.META.items():
+            if name.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                header = name[5:].replace("_", "-").title()
+                detail = gettext("%(name)s: NUL characters are not allowed.") % {"name": header}
+                return json_error(detail, 400, header)
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 detail = gettext("%(name)s: NUL characters are not allowed.") % {"name": name}
                 return json_error(detail, 400, name)
+        for name, value in list(request.COOKIES.items()):
+            if "\x00" in name or "\x00" in value:
+                del request.COOKIES[name]
         return self.get_response(request)
 
 

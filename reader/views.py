@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -290,23 +291,27 @@ def source_file(request: HttpRequest, slug: str) -> HttpResponseBase:
     return response
 
 
+BYTE_RANGE = re.compile(r"([0-9]*)-([0-9]*)")
+
+
 def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     """The one range of a `Range: bytes=…` header, as (first, last) inclusive; "unsatisfiable";
     or None to send the whole file (no header, several ranges, a header we do not read)."""
     unit, _, spec = header.partition("=")
     if unit.strip().lower() != "bytes" or not spec or "," in spec:
         return None
-    start, _, end = spec.strip().partition("-")
-    try:
-        if not start:  # the last `end` bytes
-            length = int(end)
-            if length <= 0:
-                return "unsatisfiable"
-            return max(0, size - length), size - 1
-        first = int(start)
-        last = int(end) if end else size - 1
-    except ValueError:
+    # RFC 9110 byte positions are ASCII digits only: int() would also take "1_0", "+1" or "١".
+    match = BYTE_RANGE.fullmatch(spec.strip())
+    if match is None or match.group() == "-":
         return None
+    start, end = match.groups()
+    if not start:  # the last `end` bytes
+        length = int(end)
+        if length <= 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    first = int(start)
+    last = int(end) if end else size - 1
     if first >= size or last < first:
         return "unsatisfiable"
     return first, min(last, size - 1)

@@ -3,9 +3,11 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -26,6 +28,17 @@ django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHash
 django_settings.READER_STAMP_SECONDS = 3600
 # Files the tests attach go to a directory of their own, never into the checkout's media/.
 django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="reader-test-media-")
+
+# FROZEN_CLOCK=2026-01-31T23:30:00+00:00 starts the clock of the whole run there (it then moves
+# on): CI runs the suite at hours where the date in UTC and in Tokyo differ, or the month ends, so
+# that a test assuming the date of one time zone fails in CI, not one evening on main.
+FROZEN_CLOCK = os.environ.get("FROZEN_CLOCK", "")
+if FROZEN_CLOCK:
+    time_machine.travel(datetime.fromisoformat(FROZEN_CLOCK), tick=True).start()
+
+
+def pytest_report_header() -> str:
+    return f"clock: {'starts at ' + FROZEN_CLOCK if FROZEN_CLOCK else 'the real one'}"
 
 
 @pytest.fixture(autouse=True)

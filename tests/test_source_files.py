@@ -158,6 +158,10 @@ def test_the_file_answers_byte_ranges_for_a_pdf_viewer(client: Client, stored: b
     assert several.status_code == 200  # the whole file, as HTTP allows
     nonsense = client.get(FILE, HTTP_RANGE="bytes=abc")
     assert nonsense.status_code == 200
+    # Positions are ASCII digits: Python's int() would read "1_0" as 10, "+5" as 5, "١" as 1.
+    for header in ["bytes=1_0-2_0", "bytes=+5-9", "bytes=\u0661-9", "bytes= 1 - 2 ", "bytes=-"]:
+        answer = client.get(FILE, HTTP_RANGE=header)
+        assert (answer.status_code, answer["Content-Length"]) == (200, str(size)), header
 
 
 def test_the_file_has_a_strong_etag_and_revalidates(client: Client, stored: bytes) -> None:

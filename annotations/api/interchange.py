@@ -184,7 +184,7 @@ def named_as_sent(request: Request) -> Iterator[None]:
     except ValidationError as error:
         if is_jsonld(request) and isinstance(error.detail, dict):
             raise ValidationError(
-                {SENT_AS.get(name, name): value for name, value in error.detail.items()}
+                {SENT_AS.get(str(name), str(name)): value for name, value in error.detail.items()}
             ) from error
         raise
 

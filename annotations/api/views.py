@@ -74,7 +74,7 @@ class AnnotationViewSet(
         renderers.JSONRenderer,
         WebAnnotationRenderer,
     ]
-    parser_classes = [*api_settings.DEFAULT_PARSER_CLASSES, JSONLDParser]  # type: ignore[list-item]
+    parser_classes = [*api_settings.DEFAULT_PARSER_CLASSES, JSONLDParser]
 
     def get_queryset(self) -> QuerySet[Annotation]:
         visible = Annotation.objects.visible_to(self.request.user)

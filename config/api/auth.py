@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .throttles import ClientAddressThrottle
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    # No account has a longer name: refused before authentication, so that django-axes never
+    # tries to record a failure under a name longer than its column (255 characters).
+    username = serializers.CharField(
+        label=_("Username"), write_only=True, max_length=User._meta.get_field("username").max_length
+    )
 
 
 class TokenView(ObtainAuthToken):
@@ -21,6 +33,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ClientAddressThrottle]
     parser_classes = APIView.parser_classes  # the API's, which refuse NUL characters
+    serializer_class = TokenRequestSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -96,6 +98,17 @@ def import_commentary(
             gettext("%(path)s: cannot derive a slug from the file name; pass --slug")
             % {"path": path}
         )
+    try:
+        validate_unicode_slug(slug)
+        Document._meta.get_field("slug").run_validators(slug)
+    except ValidationError as error:
+        raise CommentaryFormatError(
+            gettext(
+                "the slug “%(slug)s” cannot name a page of the reader: %(problem)s "
+                "Choose another (--slug, or slug: in the front matter)"
+            )
+            % {"slug": slug[:100], "problem": " ".join(error.messages)}
+        ) from error
     if slug in RESERVED_SLUGS:
         raise CommentaryFormatError(
             gettext(

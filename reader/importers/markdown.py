@@ -138,6 +138,11 @@ def read_front_matter(text: str, *, first_line: int) -> dict[str, str]:
             gettext("the front matter is not valid YAML: %(problem)s") % {"problem": error},
             line=first_line,
         ) from error
+    except RecursionError as error:  # PyYAML composes nested collections recursively
+        raise CommentaryFormatError(
+            gettext("the front matter is nested too deeply: it must be “key: value” lines"),
+            line=first_line,
+        ) from error
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):

@@ -198,6 +198,11 @@ function place() {
     if (line) wanted.push({ item, order, top: line.top - origin, height: item.offsetHeight });
   }
   const { placed, bottom } = stack(wanted, GAP);
+  resized.disconnect(); // the items drawn again (live updates) are new elements
+  for (const { item, height } of wanted) {
+    placedHeights.set(item, height);
+    resized.observe(item);
+  }
   for (const item of items) item.style.top = "";
   for (const { item, at } of placed) item.style.top = `${at}px`;
   // The margin may reach lower than the text: the page makes room for it (min-height never
@@ -210,6 +215,18 @@ function placeSoon() {
   cancelAnimationFrame(pending);
   pending = requestAnimationFrame(place);
 }
+
+// An item that grows or shrinks where it stands (a card's flag form or editor opened, a thread
+// unfolded, a long note shown whole) is placed again with the items under it, so that no item
+// ever covers another. Only a height that differs from the one placed counts: observing an item
+// reports its size once, and placing must not start itself over.
+const placedHeights = new WeakMap();
+const resized = new ResizeObserver((entries) => {
+  const changed = entries.some(
+    ({ target }) => target.isConnected && target.offsetHeight !== placedHeights.get(target),
+  );
+  if (changed) placeSoon();
+});
 
 // --- preferences ---------------------------------------------------------------------------------
 

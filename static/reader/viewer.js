@@ -85,7 +85,7 @@ async function open() {
     canvas.style.width = `${Math.floor(viewport.width)}px`;
     canvas.style.height = `${Math.floor(viewport.height)}px`;
     const transform = ratio === 1 ? null : [ratio, 0, 0, ratio, 0, 0];
-    // What pdf.js's text layer styles scale by (pdf_viewer.css).
+    // What pdf.js's text layer styles scale by (text_layer.css).
     const sheet = document.getElementById("pdf-page").style;
     sheet.setProperty("--scale-factor", String(scale));
     sheet.setProperty("--total-scale-factor", String(scale));

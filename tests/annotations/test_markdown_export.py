@@ -9,6 +9,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils.timezone import localdate
 
 from annotations.models import Annotation
 from reader.models import Document
@@ -58,7 +59,8 @@ def test_each_note_is_under_its_quote_with_its_body_author_tags_and_a_link_back(
     assert "> 韓国の同盟\n\nSeoul *worries*.\n\n- burden\n- sharing\n\n**alice** · " in text
     assert "tags: alliance, korea" in text and "judgement: Needs checking" in text
     assert f"[Open in the reader](<{url}>)" in text
-    assert note.created.date().isoformat() in text
+    # The date as the site's readers see it: in its time zone (Asia/Tokyo), not in UTC.
+    assert localdate(note.created).isoformat() in text
 
 
 def test_notes_come_in_text_order_with_replies_indented_under_their_note(

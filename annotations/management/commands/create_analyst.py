@@ -36,6 +36,12 @@ class Command(BaseCommand):
         username = options["username"].strip()
         if not username:
             raise CommandError("Give a user name.")
+        field = User._meta.get_field("username")
+        try:
+            field.run_validators(username)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+            raise CommandError(f"“{username}” cannot be a user name: {problem}") from error
         if User.objects.filter(username=username).exists():
             raise CommandError(
                 f"A user named “{username}” already exists; choose another name, or add them to "
