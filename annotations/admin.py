@@ -1,24 +1,10 @@
-"""The admin of teams, notes, flags and the moderation log."""
+"""The admin of notes, flags and the moderation log (teams: accounts.admin)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Annotation, Flag, ModerationAction, Notification, Team
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    """A team is a group marked as a team: its members are the group's (add them on the user's
-    or the group's page)."""
-
-    list_display = ["slug", "group", "members"]
-    search_fields = ["slug", "group__name"]
-    autocomplete_fields = ["group"]
-
-    @admin.display(description="members")
-    def members(self, team: Team) -> int:
-        return team.group.user_set.count()
+from .models import Annotation, Flag, ModerationAction, Notification
 
 
 @admin.register(Annotation)

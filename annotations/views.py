@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from accounts.models import Team
 from reader.models import Document
 
 from .api.filters import AnnotationFilter
-from .models import Annotation, Tag, Team
+from .models import Annotation, Tag
 
 DESK_PAGE_SIZE = 25
 DESK_FILTERS = ("document", "tag", "judgement", "visibility", "team", "state", "resolved", "q")

@@ -74,7 +74,7 @@ ACCOUNTS_SCRIPT = f"""
 import json
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
-from annotations.models import ANALYSTS_GROUP
+from accounts.models import ANALYSTS_GROUP
 group, _ = Group.objects.get_or_create(name=ANALYSTS_GROUP)
 tokens = []
 for number in range({ACCOUNTS}):

@@ -17,11 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from rapidfuzz import fuzz
 
-from search.index import reindex_source
-
-from .models import Citation, Document, SourcePage, SourcePassage
+from .models import Citation, Document, Source, SourcePage, SourcePassage
 from .pages import PageRange
 from .quotes import find_quotation, pieces
+from .signals import source_text_changed
 
 MAX_TEXT = 20_000
 
@@ -107,7 +106,7 @@ def add_original(
             provenance=SourcePassage.Provenance.ORIGINAL,
         )
         align(translation=translation, original=original)
-        reindex_source(source)
+        source_text_changed.send(Source, source=source)  # a new passage: search indexes it
     return original
 
 

@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from annotations.models import is_analyst
+from accounts.models import is_analyst
 
 from .alignment import AlignmentError, add_original, align
 from .importers.source import SourceFileError, import_source, read_source_file

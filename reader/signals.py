@@ -1,16 +1,28 @@
-"""What makes the pages anonymous readers share out of date, besides the explicit
-`DocumentQuerySet.refresh_readers` (importing a source's pages, an alignment, the admin's inline
-edits): a document or a source saved or deleted."""
+"""What the reader announces to the apps above it, and what makes the pages anonymous readers share
+out of date besides the explicit `DocumentQuerySet.refresh_readers` (importing a source's pages,
+an alignment, the admin's inline edits): a document or a source saved or deleted.
+
+The reader imports no app above it: search keeps its index in step, and annotations re-anchor
+their notes, by receiving these signals. They are sent inside the transaction of the change, so
+that the receivers' work commits, or rolls back, with it (an import stays atomic).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .caching import forget
 from .models import Document, Source
+
+# A commentary was imported (`document`; `revised`: its text changed; `sources`: the sources its
+# notes cite). A receiver may return a report of what it did (re-anchoring: `anchored`, `moved`,
+# `orphaned`), which the import summary shows.
+document_imported = Signal()
+# A source's pages or passages changed (their text, an alignment): `source`.
+source_text_changed = Signal()
 
 
 @receiver([post_save, post_delete], sender=Document)

@@ -34,8 +34,9 @@ from django.utils.translation import get_language, gettext
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
+from accounts.models import is_analyst
 from annotations.api.exports import safe_cell
-from annotations.models import Annotation, is_analyst
+from annotations.models import Annotation
 from config.api.errors import json_error
 
 from .alignment import suggest_originals

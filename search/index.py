@@ -1,5 +1,6 @@
-"""Keep the search index in step with what is stored: the one interface through which the
-reader's importers (and the alignment of passages) update it, inside their own transaction."""
+"""Keep the search index in step with what is stored: run by search.signals when the reader
+announces an import or a source's new text (inside that change's transaction) and when a note
+is written."""
 
 from __future__ import annotations
 

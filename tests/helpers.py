@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from accounts.models import ANALYSTS_GROUP
 from annotations.anchoring import anchor_at
-from annotations.models import ANALYSTS_GROUP, Annotation
+from annotations.models import Annotation
 from reader.models import Citation, Document, SourcePassage
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -44,7 +44,7 @@ def schema() -> dict[str, Any]:
 @pytest.mark.django_db(transaction=True)
 def test_a_database_made_before_the_move_keeps_its_tables_and_every_row() -> None:
     executor = MigrationExecutor(connection)
-    moved = ("reader", "annotations", "search")
+    moved = ("accounts", "reader", "annotations", "search")  # the apps that later moves made
     others = [key for key in executor.loader.graph.leaf_nodes() if key[0] not in moved]
     executor.migrate([*others, *BEFORE_THE_MOVE])
     old = executor.loader.project_state([*others, *BEFORE_THE_MOVE]).apps
@@ -101,3 +101,50 @@ def test_a_database_made_before_the_move_keeps_its_tables_and_every_row() -> Non
     assert [hit.entry.pk for hit in search("同盟")] == [entry.pk]  # the full-text index works
     kept = Group.objects.get(name="editors").permissions.get()
     assert (kept.content_type.app_label, kept.codename) == ("annotations", "change_annotation")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_teams_moved_to_accounts_keep_their_table_members_and_notes() -> None:
+    before = [("annotations", "0003_teams_review_moderation_notifications")]
+    executor = MigrationExecutor(connection)
+    others = [
+        key
+        for key in executor.loader.graph.leaf_nodes()
+        if key[0] not in ("accounts", "reader", "annotations", "search")
+    ]
+    targets = [
+        *others,
+        *before,
+        ("search", "0003_index_annotations"),
+        ("reader", "0008_source_file"),
+    ]
+    executor.migrate(targets)
+    old = executor.loader.project_state(targets).apps
+    group = old.get_model("auth", "Group").objects.create(name="korea-desk")
+    user = old.get_model("auth", "User").objects.create(username="alice")
+    user.groups.add(group)
+    team = old.get_model("annotations", "Team").objects.create(group=group, slug="korea-desk")
+    document = old.get_model("reader", "Document").objects.create(slug="d", title="D")
+    note = old.get_model("annotations", "Annotation").objects.create(
+        document=document,
+        author=user,
+        body="team only",
+        visibility="team",
+        team=team,
+        created_revision=1,
+        anchor_revision=1,
+    )
+    tables = schema()
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert schema() == tables
+    from django.contrib.auth.models import User
+
+    from accounts.models import Team
+    from annotations.models import Annotation
+
+    moved = Team.objects.get()
+    assert (moved.pk, moved.slug, moved.name) == (team.pk, "korea-desk", "korea-desk")
+    assert moved.has_member(User.objects.get(username="alice"))
+    assert Annotation.objects.get(pk=note.pk).team == moved

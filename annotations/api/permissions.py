@@ -11,9 +11,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from accounts.models import is_analyst
 from config.api.permissions import ReadPermission
 
-from ..models import Annotation, is_analyst
+from ..models import Annotation
 
 
 class AnnotationPermission(ReadPermission):

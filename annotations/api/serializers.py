@@ -10,11 +10,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from accounts.models import Team
 from config.api.fields import AbsoluteURLField, StrictCharField, StrictIntegerField
 from reader.models import Document
 
 from ..anchoring import TargetError, resolve_target
-from ..models import Annotation, Flag, Team
+from ..models import Annotation, Flag
 
 MAX_BODY = 10_000
 MAX_TAGS = 20

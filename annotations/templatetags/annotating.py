@@ -11,9 +11,10 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Team, is_analyst
 from reader.models import Document
 
-from ..models import Annotation, Team, is_analyst
+from ..models import Annotation
 
 register = template.Library()
 

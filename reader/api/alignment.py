@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.models import is_analyst
+from accounts.models import is_analyst
 from config.api.fields import StrictCharField, StrictIntegerField
 from config.api.permissions import ReadPermission
 from reader.alignment import MAX_TEXT, AlignmentError, add_original, align

@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from annotations.anchoring import ReanchorReport, reanchor
 from reader.models import (
     Block,
     Citation,
@@ -26,7 +25,7 @@ from reader.models import (
     SourcePassage,
 )
 from reader.pages import PageRange
-from search.index import reindex_document, reindex_source
+from reader.signals import document_imported
 
 from .markdown import looks_like_markdown, parse_markdown
 from .parsed import CommentaryFormatError, ParsedDocument, ParsedNote, SourceRef
@@ -40,12 +39,21 @@ RESERVED_SLUGS = {"new"}  # /documents/new/ is the upload page
 ANCHOR_PREFIX = {"paragraph": "p", "quote": "q", "heading": "h"}
 
 
+@runtime_checkable
+class Reanchored(Protocol):
+    """What re-anchoring the notes on a revised text reports (annotations.anchoring)."""
+
+    anchored: int  # same place
+    moved: int
+    orphaned: int
+
+
 @dataclass
 class ImportResult:
     document: Document
     created: bool
     revised: bool
-    reanchored: ReanchorReport | None = None
+    reanchored: Reanchored | None = None
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -180,11 +188,11 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     _store_cited_pages(parsed, sources)
     document.import_summary = import_summary(parsed, spans, sources, created_sources)
     document.save(update_fields=["import_summary"])
-    reindex_document(document)
-    for source in sources.values():
-        reindex_source(source)
-    report = reanchor(document) if revised else None
-    return ImportResult(document, created, revised, report)
+    answers: list[tuple[Any, Any]] = document_imported.send(
+        Document, document=document, revised=revised, sources=list(sources.values())
+    )
+    reports = [answer for _, answer in answers if isinstance(answer, Reanchored)]
+    return ImportResult(document, created, revised, reports[0] if reports else None)
 
 
 def _refs(note: ParsedNote) -> list[SourceRef]:

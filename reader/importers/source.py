@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from reader.models import Document, Source, SourcePage
 from reader.pages import PageRange, is_page_number, numbered_from
-from search.index import reindex_source
+from reader.signals import source_text_changed
 
 Progress = Callable[[int, int], None]
 
@@ -196,7 +196,7 @@ def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
     SourcePage.objects.bulk_create(added, batch_size=500)
     source.save(update_fields=["updated"])
     Document.objects.citing(source).refresh_readers()  # they show the pages' new text
-    reindex_source(source)
+    source_text_changed.send(Source, source=source)
     return SourceImportResult(
         source, read, len(added), len(updated), sorted(page.label for page in detached)
     )

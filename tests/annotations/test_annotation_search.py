@@ -12,8 +12,9 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 
+from accounts.models import Team
 from annotations.anchoring import reanchor
-from annotations.models import Annotation, Team
+from annotations.models import Annotation
 from reader.models import Document
 from search.index import reindex_document
 from search.models import SearchEntry

@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from annotations.models import Annotation, Team
+from accounts.models import Team
+from annotations.models import Annotation
 from reader.models import Document
 from tests.helpers import annotation_on, get_json, logged_in
 

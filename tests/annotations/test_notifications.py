@@ -14,7 +14,8 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 
-from annotations.models import Annotation, Notification, Team
+from accounts.models import Team
+from annotations.models import Annotation, Notification
 from annotations.notifications import mentioned_names
 from reader.models import Document
 from tests.helpers import annotation_on, get_json, logged_in, make_user, send_json

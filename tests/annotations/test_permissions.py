@@ -16,7 +16,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from annotations.models import Annotation, Team
+from accounts.models import Team
+from annotations.models import Annotation
 from reader.models import Document
 from tests.helpers import annotation_on, logged_in, make_user
 

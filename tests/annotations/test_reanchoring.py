@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -172,3 +173,22 @@ def test_orphans_are_listed_by_the_api(
     listed = client.get("/api/annotations/", {"state": "orphaned"}).json()["results"]
     assert [item["id"] for item in listed] == [note.pk]
     assert listed[0]["target"]["selector"][0]["exact"] == "基本的には核の拡大抑止を指すもの"
+
+
+def test_re_anchoring_runs_inside_the_import_so_a_failure_leaves_text_and_notes_as_they_were(
+    tmp_path: Path, seed_document: Document, analyst: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations import signals
+
+    note = annotate(seed_document, analyst, SENTENCE)
+    before = (seed_document.revision, seed_document.plain_text(), where(note))
+
+    def broken(document: Document) -> None:
+        Annotation.objects.filter(pk=note.pk).update(state=Annotation.State.ORPHANED)
+        raise RuntimeError("re-anchoring failed")
+
+    monkeypatch.setattr(signals, "reanchor", broken)  # what the import's signal runs
+    with pytest.raises(RuntimeError, match="re-anchoring failed"):
+        revise(tmp_path, ("冷戦終焉後に", "冷戦の終焉後に"))
+    seed_document.refresh_from_db()
+    assert (seed_document.revision, seed_document.plain_text(), where(note)) == before

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
-from annotations.models import Annotation, Team
+from accounts.models import Team
+from annotations.models import Annotation
 from reader.models import Document
 from tests.helpers import annotation_on, get_json, logged_in, make_user, send_json
 

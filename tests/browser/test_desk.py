@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from annotations.models import Team
+from accounts.models import Team
 from reader.models import Document
 from tests.helpers import PASSWORD, annotation_on, make_user
 

@@ -331,7 +331,7 @@ def test_a_team_member_writes_a_note_for_the_team(
     live_document: Document,
     analyst: User,
 ) -> None:
-    from annotations.models import Team
+    from accounts.models import Team
 
     analyst.groups.add(Team.named("korea-desk").group)
     page = new_context(viewport=DESKTOP).new_page()

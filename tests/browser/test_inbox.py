@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from annotations.models import Annotation, Notification, Team
+from accounts.models import Team
+from annotations.models import Annotation, Notification
 from reader.models import Document
 from tests.helpers import SEED_READER, log_in, logged_in
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
 
-from annotations.models import Team
+from accounts.models import Team
 from reader.models import Document
 from tests.helpers import SEED_READER, WIDE, annotation_on, log_in, make_user, wait_for_annotations
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.text import slugify
 
-from annotations.models import ANALYSTS_GROUP, Team
+from accounts.models import ANALYSTS_GROUP, Team
 
 
 class Command(BaseCommand):
