@@ -98,6 +98,20 @@ def annotation_on(
     return annotation
 
 
+def reply_to(parent: Annotation, author: User, body: str = "A reply") -> Annotation:
+    """A reply to a note, seen by whoever sees the note (made directly)."""
+    return Annotation.objects.create(
+        document=parent.document,
+        author=author,
+        parent=parent,
+        body=body,
+        visibility=parent.visibility,
+        team=parent.team,
+        created_revision=parent.created_revision,
+        anchor_revision=parent.anchor_revision,
+    )
+
+
 def document_shape(document: Document) -> dict[str, object]:
     """What two imports of one commentary must agree on: metadata, blocks, notes, claims,
     citations and quotations."""

@@ -13,7 +13,7 @@ from django.test import Client
 
 from annotations.models import MODERATORS_GROUP, Annotation, Flag, ModerationAction
 from reader.models import Document
-from tests.helpers import annotation_on, get_json, logged_in, make_user, send_json
+from tests.helpers import annotation_on, get_json, logged_in, make_user, reply_to, send_json
 
 
 @pytest.fixture
@@ -337,13 +337,6 @@ def test_a_moderator_sees_the_flagged_notes_their_visibility_lets_them_see(
     assert logged_in(moderator).post(f"/moderation/{analysts_only.pk}/hide/").status_code == 404
     moderator.groups.add(Group.objects.get(name="analysts"))
     assert "Inner" in logged_in(moderator).get("/moderation/").content.decode()
-
-
-def reply_to(note: Annotation, author: User, body: str) -> Annotation:
-    return Annotation.objects.create(
-        document=note.document, author=author, parent=note, body=body, visibility=note.visibility,
-        created_revision=1, anchor_revision=1,
-    )  # fmt: skip
 
 
 def test_a_hidden_notes_replies_go_with_it_and_come_back_with_it(

@@ -10,7 +10,7 @@ from django.test import Client
 from accounts.models import Team
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import annotation_on, get_json, logged_in, make_user, send_json
+from tests.helpers import annotation_on, get_json, logged_in, make_user, reply_to, send_json
 
 TEAM = "korea-desk"
 
@@ -25,19 +25,6 @@ def team(analyst: User, second_analyst: User) -> Team:
 
 def note(document: Document, author: User, visibility: str, **fields: object) -> Annotation:
     return annotation_on(document, author, 3, 7, body="A note", visibility=visibility, **fields)
-
-
-def reply_to(parent: Annotation, author: User) -> Annotation:
-    return Annotation.objects.create(
-        document=parent.document,
-        author=author,
-        parent=parent,
-        body="A reply",
-        visibility=parent.visibility,
-        team=parent.team,
-        created_revision=1,
-        anchor_revision=1,
-    )
 
 
 def resolve(client: Client, annotation: Annotation, status: int, action: str = "resolve") -> dict:

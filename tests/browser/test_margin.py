@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import annotation_on, log_in
+from tests.helpers import annotation_on, log_in, reply_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,15 +88,8 @@ def test_unfolding_a_resolved_thread_covers_no_note(
 ) -> None:
     root = note_on(live_document, analyst, body="Is this right?", visibility="analysts")
     for n in range(4):
-        Annotation.objects.create(
-            document=live_document,
-            author=second_analyst,
-            parent=root,
-            body=f"Reply {n}: it is, see p.19, and here is a longer reason that takes two lines.",
-            visibility="analysts",
-            created_revision=root.created_revision,
-            anchor_revision=root.anchor_revision,
-        )
+        body = f"Reply {n}: it is, see p.19, and here is a longer reason that takes two lines."
+        reply_to(root, second_analyst, body)
     root.resolve(by=analyst)
     log_in(page, live_server, analyst)
     card = page.locator(f"#annotation-{root.pk}")

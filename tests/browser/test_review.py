@@ -15,7 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from annotations.models import MODERATORS_GROUP, Annotation, Flag
 from reader.models import Document
-from tests.helpers import annotation_on, log_in, make_user
+from tests.helpers import annotation_on, log_in, make_user, reply_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,18 +28,6 @@ WORDS = "模範的な同盟国"
 def note_on(document: Document, author: User, **fields: object) -> Annotation:
     start = document.plain_text().index(WORDS)
     return annotation_on(document, author, start, start + len(WORDS), **fields)
-
-
-def reply_to(parent: Annotation, author: User, body: str) -> Annotation:
-    return Annotation.objects.create(
-        document=parent.document,
-        author=author,
-        parent=parent,
-        body=body,
-        visibility=parent.visibility,
-        created_revision=parent.created_revision,
-        anchor_revision=parent.anchor_revision,
-    )
 
 
 def card(page: Page, annotation: Annotation) -> Locator:
