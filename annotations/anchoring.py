@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from rapidfuzz import fuzz
 
 from reader.models import Document
-from search.index import reindex_annotations
 
+from .indexing import reindex_annotations
 from .models import Annotation
 
 CONTEXT = 32  # characters of prefix and suffix kept with a quote

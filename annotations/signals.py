@@ -1,7 +1,9 @@
 """An annotation written, edited or deleted changes what anonymous readers see of its document:
 its shared page gets a new ETag (reader.caching); and the version readers poll for changes
-(annotations.live) moves on, with a change of its tags too. A commentary imported with a new
-text re-anchors its notes (reader.signals, inside the import's transaction)."""
+(annotations.live) moves on, with a change of its tags too; its search entry follows its words
+(annotations.indexing: every way a note is written, the API, the admin, imports, reaches it). A
+commentary imported with a new text re-anchors its notes (reader.signals, inside the import's
+transaction)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from django.dispatch import receiver
 from reader.caching import forget
 from reader.models import Document
 from reader.signals import document_imported
+from search.models import SearchEntry
 
 from . import live
 from .anchoring import ReanchorReport, reanchor
+from .indexing import reindex_annotations
 from .models import Annotation
 
 
@@ -44,3 +48,25 @@ def document_imported_(
     sender: type, document: Document, revised: bool, **kwargs: Any
 ) -> ReanchorReport | None:
     return reanchor(document) if revised else None
+
+
+@receiver(post_save, sender=Annotation)
+def annotation_saved(sender: type[Annotation], instance: Annotation, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):  # loaddata: the entries come with the fixture, if at all
+        reindex_annotations([instance])
+
+
+@receiver(post_delete, sender=Annotation)
+def annotation_deleted(sender: type[Annotation], instance: Annotation, **kwargs: Any) -> None:
+    # The entry keeps the note's id, not a foreign key to it (search knows no model above it).
+    SearchEntry.objects.filter(annotation_id=instance.pk).delete()
+
+
+@receiver(m2m_changed, sender=Annotation.tags.through)
+def annotation_tagged(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Annotation):
+        reindex_annotations([instance])
+    else:  # a tag's annotations changed from the tag's side
+        reindex_annotations(Annotation.objects.filter(pk__in=kwargs.get("pk_set") or []))

@@ -8,4 +8,4 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (keeps the index in step with the reader, annotations)
+        from . import signals  # noqa: F401  (keeps the index in step with the reader)

@@ -1,12 +1,11 @@
-"""Keep the search index in step with what is stored: run by search.signals when the reader
-announces an import or a source's new text (inside that change's transaction) and when a note
-is written."""
+"""Keep the search index in step with the reader's documents and sources: run by search.signals
+when the reader announces an import or a source's new text (inside that change's transaction).
+Annotations keep their own entries (annotations.indexing)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from annotations.models import Annotation
 from reader.models import Block, Document, Note, Source
 
 from .models import SearchEntry
@@ -59,28 +58,3 @@ def _source_entries(source: Source) -> Iterable[SearchEntry]:
                 source=source,
                 source_page=page,
             )
-
-
-def reindex_annotations(annotations: Iterable[Annotation]) -> None:
-    """Replace the entries of these annotations, as stored: each one's note, quote and tag names,
-    or none for a note without words (a tombstone, a bare highlight without tags)."""
-    ids = [annotation.pk for annotation in annotations]
-    for at in range(0, len(ids), 500):
-        batch = ids[at : at + 500]
-        SearchEntry.objects.filter(annotation__in=batch).delete()
-        stored = Annotation.objects.filter(pk__in=batch).select_related("document")
-        entries = [
-            SearchEntry.of(
-                SearchEntry.Kind.ANNOTATION, text, annotation.get_absolute_url(),
-                annotation.document.language, annotation=annotation,
-            )
-            for annotation in stored.prefetch_related("tags")
-            if (text := annotation_words(annotation))
-        ]  # fmt: skip
-        SearchEntry.objects.bulk_create(entries)
-
-
-def annotation_words(annotation: Annotation) -> str:
-    """What annotation search looks in: the note, the quoted words and the tags, a line each."""
-    tags = " ".join(tag.name for tag in annotation.tags.all())
-    return "\n".join(part for part in (annotation.body, annotation.exact, tags) if part.strip())

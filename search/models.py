@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import Annotation
 from reader.models import Block, Document, Note, Source, SourcePage, SourcePassage
 
 from .terms import index_terms, squeeze
@@ -13,7 +12,8 @@ from .terms import index_terms, squeeze
 
 class SearchEntry(models.Model):
     """One searchable passage: a block or note of a document, a source passage or a source page;
-    or an analyst's annotation (its note, quote and tags), found only by annotation search.
+    or an analyst's annotation (its note, quote and tags, by the note's id), found only by
+    annotation search.
 
     `terms` holds the text's search terms (search.terms); the full-text index over them is
     database-specific (a tsvector with a GIN index on PostgreSQL, an FTS5 table on SQLite) and was
@@ -34,7 +34,10 @@ class SearchEntry(models.Model):
     block = models.ForeignKey(Block, models.CASCADE, null=True, related_name="+")
     note = models.ForeignKey(Note, models.CASCADE, null=True, related_name="+")
     passage = models.ForeignKey(SourcePassage, models.CASCADE, null=True, related_name="+")
-    annotation = models.ForeignKey(Annotation, models.CASCADE, null=True, related_name="+")
+    # An annotation's entry (annotations.indexing) by the note's id: search knows no model above
+    # it, and annotations delete their entries themselves. The column is the one the foreign key
+    # of before made; its constraint still guards it in the database (migration 0004).
+    annotation_id = models.BigIntegerField(null=True, db_index=True)
     language = models.CharField(max_length=10)
     text = models.TextField()
     # The text folded as queries are (search.terms.squeeze): the exact check on each hit.

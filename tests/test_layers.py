@@ -21,9 +21,6 @@ UPWARD = {
     ("reader/ledger.py", "annotations"),  # judgements of claims: to a verification app on top
     ("reader/api/ledger.py", "annotations"),  # the same, in the API
     ("reader/views.py", "annotations"),  # the stamp of shared pages; the CSV cell escaping
-    ("search/models.py", "annotations"),  # the index's foreign key to a note
-    ("search/index.py", "annotations"),  # the entries of notes
-    ("search/signals.py", "annotations"),  # notes saved or tagged
 }
 
 

@@ -23,7 +23,7 @@ def index_annotations(apps, schema_editor) -> None:
             entries(
                 kind="annotation", text=text, folded=squeeze(text), terms=index_terms(text),
                 url=f"{url}#annotation-{annotation.pk}", language=annotation.document.language,
-                annotation=annotation,
+                annotation_id=annotation.pk,  # the foreign key then, the id since 0004
             )
         )  # fmt: skip
     entries.objects.using(db).bulk_create(made, batch_size=500)

@@ -98,7 +98,7 @@ def test_a_deleted_note_leaves_nothing_to_find(
     assert client.delete(f"{API}{notes['strategy'].pk}/").status_code == 204
     assert found(client, "homeland") == []
     assert set(
-        SearchEntry.objects.filter(kind="annotation").values_list("annotation", flat=True)
+        SearchEntry.objects.filter(kind="annotation").values_list("annotation_id", flat=True)
     ) == {reply.pk}
 
 
@@ -182,5 +182,5 @@ def test_the_migration_indexes_the_notes_written_before_it(
     migration.index_annotations(apps, SimpleNamespace(connection=connection))
     assert found(client, "burden") == [notes["alliance"].pk]
     assert found(client, "homeland 戦略") == [notes["strategy"].pk]
-    entry = SearchEntry.objects.get(annotation=notes["alliance"])
+    entry = SearchEntry.objects.get(annotation_id=notes["alliance"].pk)
     assert entry.url == notes["alliance"].get_absolute_url()
