@@ -7,14 +7,17 @@ transaction)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from reader.caching import forget
 from reader.models import Document
-from reader.signals import document_imported
+from reader.signals import document_imported, document_page_parts
 from search.models import SearchEntry
 
 from . import live
@@ -70,3 +73,14 @@ def annotation_tagged(sender: type, instance: Any, action: str, **kwargs: Any) -
         reindex_annotations([instance])
     else:  # a tag's annotations changed from the tag's side
         reindex_annotations(Annotation.objects.filter(pk__in=kwargs.get("pk_set") or []))
+
+
+@receiver(document_page_parts)
+def public_notes(sender: type, document_pk: int, **kwargs: Any) -> tuple[str, datetime | None]:
+    """What the notes anonymous readers see add to the stamp of a document's shared page."""
+    seen = (
+        Annotation.objects.visible_to(AnonymousUser())
+        .filter(document=document_pk)
+        .aggregate(latest=Max("updated"), count=Count("pk"))
+    )
+    return str(seen["count"]), seen["latest"]

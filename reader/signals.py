@@ -23,6 +23,10 @@ from .models import Document, Source
 document_imported = Signal()
 # A source's pages or passages changed (their text, an alignment): `source`.
 source_text_changed = Signal()
+# Asked when the stamp of a document's shared page is read (reader.views.document_stamp), by
+# `document_pk`: an app that adds to the page what anonymous readers see (annotations: the public
+# notes) returns (a text that changes whenever that does, the time of its last change or None).
+document_page_parts = Signal()
 
 
 @receiver([post_save, post_delete], sender=Document)

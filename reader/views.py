@@ -8,6 +8,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -35,9 +36,8 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from accounts.models import is_analyst
-from annotations.api.exports import safe_cell
-from annotations.models import Annotation
 from config.api.errors import json_error
+from config.exports import safe_cell
 
 from .alignment import suggest_originals
 from .caching import SOURCES, Stamp, document_scope, shared_by_anonymous
@@ -56,6 +56,7 @@ from .ledger import (
 from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
 from .reading import layout
+from .signals import document_page_parts
 
 View = Callable[..., HttpResponseBase]
 
@@ -82,18 +83,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def document_stamp(slug: str) -> Stamp | None:
     """What the reader page of a document shows anonymous readers, as of when: its revision, its
     last change (an import, a source's pages, an alignment: DocumentQuerySet.refresh_readers)
-    and the annotations they see."""
+    and what the apps above add to it (annotations: the notes they see; reader.signals)."""
     row = Document.objects.filter(slug=slug).values_list("pk", "revision", "updated").first()
     if row is None:
         return None
     pk, revision, updated = row
-    seen = (
-        Annotation.objects.visible_to(AnonymousUser())
-        .filter(document=pk)
-        .aggregate(latest=Max("updated"), count=Count("pk"))
-    )
-    latest = max(filter(None, [updated, seen["latest"]]))
-    version = f"{pk}:{revision}:{updated.isoformat()}:{seen['count']}:{latest.isoformat()}"
+    answers = document_page_parts.send(Document, document_pk=pk)
+    parts: list[tuple[str, datetime | None]] = [answer for _, answer in answers]  # type: ignore[misc]
+    latest = max(filter(None, [updated, *(changed for _, changed in parts)]))
+    shown = ":".join(text for text, _ in parts)
+    version = f"{pk}:{revision}:{updated.isoformat()}:{shown}:{latest.isoformat()}"
     return version, latest.timestamp()
 
 

@@ -20,7 +20,6 @@ WIRING = {"config/urls.py", "config/api/urls.py"}
 UPWARD = {
     ("reader/ledger.py", "annotations"),  # judgements of claims: to a verification app on top
     ("reader/api/ledger.py", "annotations"),  # the same, in the API
-    ("reader/views.py", "annotations"),  # the stamp of shared pages; the CSV cell escaping
 }
 
 

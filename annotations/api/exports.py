@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from config.exports import safe_cell
+
 from ..models import Annotation
 
 CSV_FIELDS = [
@@ -36,11 +38,6 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
         # A cell starting with = + - @ would be a formula in a spreadsheet: quote it as text.
         writer.writerow([safe_cell(values.get(name)) for name in CSV_FIELDS])
     return out.getvalue()
-
-
-def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def markdown_text(rows: list[dict[str, Any]], titles: dict[str, str], heading: str) -> str:
