@@ -74,10 +74,7 @@ class Annotation(models.Model):
         REPLYING = "replying", _("Replying")
         TAGGING = "tagging", _("Tagging")
 
-    class Judgement(models.TextChoices):
-        SUPPORTED = "supported", _("Supported")
-        DISPUTED = "disputed", _("Disputed")
-        NEEDS_CHECKING = "needs_checking", _("Needs checking")
+    Judgement = Claim.Judgement
 
     class State(models.TextChoices):
         ANCHORED = "anchored", _("Anchored")

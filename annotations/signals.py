@@ -16,8 +16,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from reader.caching import forget
+from reader.ledger import Judgement
 from reader.models import Document
-from reader.signals import document_imported, document_page_parts
+from reader.signals import claim_judgements, document_imported, document_page_parts
 from search.models import SearchEntry
 
 from . import live
@@ -84,3 +85,27 @@ def public_notes(sender: type, document_pk: int, **kwargs: Any) -> tuple[str, da
         .aggregate(latest=Max("updated"), count=Count("pk"))
     )
     return str(seen["count"]), seen["latest"]
+
+
+@receiver(claim_judgements)
+def judgements(
+    sender: type, document: Document, viewer: Any, **kwargs: Any
+) -> dict[int, list[Judgement]]:
+    """The judgements of the document's claims in the notes the viewer may see, oldest first."""
+    judged: dict[int, list[Judgement]] = {}
+    for annotation in (
+        Annotation.objects.visible_to(viewer)
+        .filter(document=document, claim__isnull=False)
+        .exclude(judgement="")
+        .select_related("author")
+        .order_by("created", "pk")
+    ):
+        judged.setdefault(annotation.claim_id, []).append(  # type: ignore[arg-type]
+            Judgement(
+                annotation.author.get_username(),
+                annotation.judgement,
+                str(annotation.get_judgement_display()),
+                annotation.judgement_reason,
+            )
+        )
+    return judged

@@ -9,8 +9,8 @@ A citation's evidence status:
   if anywhere), a short form or reference that resolves to nothing (reader.checking);
 - `unverifiable`: no file for the source yet, or no page cited; the reason says what to do.
 A claim takes the worst status of its note's citations. The judgements are the annotations on
-the claim that the viewer may see (annotations.models.AnnotationQuerySet.visible_to), and give a
-verdict: `agreed` (all the same), `disputed` (analysts differ), or `not_judged`.
+the claim that the viewer may see (the apps above give them: reader.signals.claim_judgements),
+and give a verdict: `agreed` (all the same), `disputed` (analysts differ), or `not_judged`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from annotations.models import Annotation
-
 from .checking import Kind, check_citations
 from .models import Citation, Claim, Document, Source, SourcePage, SourcePassage
 from .pages import label_runs, pages_of
 from .quotes import find_quotation
+from .signals import claim_judgements
 
 VERIFIED, NEEDS_ALIGNMENT, DEFECT, UNVERIFIABLE = (
     "verified",
@@ -216,21 +215,12 @@ class _Ledger:
 
     def _judgements(self) -> dict[int, list[Judgement]]:
         judged: dict[int, list[Judgement]] = defaultdict(list)
-        for annotation in (
-            Annotation.objects.visible_to(self.viewer)
-            .filter(document=self.document, claim__isnull=False)
-            .exclude(judgement="")
-            .select_related("author")
-            .order_by("created", "pk")
-        ):
-            judged[annotation.claim_id].append(  # type: ignore[index]
-                Judgement(
-                    annotation.author.get_username(),
-                    annotation.judgement,
-                    str(annotation.get_judgement_display()),
-                    annotation.judgement_reason,
-                )
-            )
+        answers: list[tuple[Any, Any]] = claim_judgements.send(
+            Document, document=self.document, viewer=self.viewer
+        )
+        for _receiver, answer in answers:
+            for claim, judgements in answer.items():
+                judged[claim].extend(judgements)
         return judged
 
 

@@ -359,6 +359,13 @@ class Citation(OnSourcePages, models.Model):
 
 
 class Claim(models.Model):
+    class Judgement(models.TextChoices):
+        """What an analyst judges of a claim (annotations record it, the ledger sums it up)."""
+
+        SUPPORTED = "supported", _("Supported")
+        DISPUTED = "disputed", _("Disputed")
+        NEEDS_CHECKING = "needs_checking", _("Needs checking")
+
     document = models.ForeignKey(Document, models.CASCADE, related_name="claims")
     block = models.ForeignKey(Block, models.CASCADE, related_name="claims")
     note = models.ForeignKey(Note, models.CASCADE, related_name="claims")

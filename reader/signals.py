@@ -27,6 +27,9 @@ source_text_changed = Signal()
 # `document_pk`: an app that adds to the page what anonymous readers see (annotations: the public
 # notes) returns (a text that changes whenever that does, the time of its last change or None).
 document_page_parts = Signal()
+# Asked by the claim ledger (reader.ledger) for the judgements of a `document`'s claims that a
+# `viewer` may see: a receiver (annotations) returns {claim id: [reader.ledger.Judgement, …]}.
+claim_judgements = Signal()
 
 
 @receiver([post_save, post_delete], sender=Document)

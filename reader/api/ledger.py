@@ -13,15 +13,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.models import Annotation
 from config.api.permissions import ReadPermission
 from reader.ledger import STATUSES, VERDICTS, filtered, ledger, ledger_rows
-from reader.models import Document
+from reader.models import Claim, Document
 
 
 class JudgementSerializer(serializers.Serializer):
     author = serializers.CharField()
-    judgement = serializers.ChoiceField(choices=Annotation.Judgement.choices)
+    judgement = serializers.ChoiceField(choices=Claim.Judgement.choices)
     reason = serializers.CharField(allow_blank=True)
 
 
