@@ -38,7 +38,6 @@ class Assets(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[tuple[str, str]] = []  # (kind, URL)
-        self.csrf = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {name: value or "" for name, value in attrs}
@@ -54,8 +53,6 @@ class Assets(HTMLParser):
             self.found.append(("module", attr["data-worker"]))
         if attr.get("data-fonts"):
             self.found.append(("font", attr["data-fonts"] + "FoxitSerif.pfb"))
-        if tag == "input" and attr.get("name") == "csrfmiddlewaretoken":
-            self.csrf = attr.get("value") or ""
 
 
 class Site:

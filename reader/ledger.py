@@ -27,7 +27,7 @@ from .checking import Kind, check_citations
 from .models import Citation, Claim, Document, Source, SourcePage, SourcePassage
 from .pages import label_runs, pages_of
 from .quotes import find_quotation
-from .signals import claim_judgements
+from .signals import answers, claim_judgements
 
 VERIFIED, NEEDS_ALIGNMENT, DEFECT, UNVERIFIABLE = (
     "verified",
@@ -215,10 +215,7 @@ class _Ledger:
 
     def _judgements(self) -> dict[int, list[Judgement]]:
         judged: dict[int, list[Judgement]] = defaultdict(list)
-        answers: list[tuple[Any, Any]] = claim_judgements.send(
-            Document, document=self.document, viewer=self.viewer
-        )
-        for _receiver, answer in answers:
+        for answer in answers(claim_judgements, document=self.document, viewer=self.viewer):
             for claim, judgements in answer.items():
                 judged[claim].extend(judgements)
         return judged

@@ -32,6 +32,13 @@ document_page_parts = Signal()
 claim_judgements = Signal()
 
 
+def answers(signal: Signal, **kwargs: Any) -> list[Any]:
+    """Send one of the signals above (sender: the reader's Document) and return what its receivers
+    answered, leaving out the ones that answered nothing."""
+    sent: list[tuple[Any, Any]] = signal.send(Document, **kwargs)
+    return [answer for _receiver, answer in sent if answer is not None]
+
+
 @receiver([post_save, post_delete], sender=Document)
 def document_changed(sender: type[Document], instance: Document, **kwargs: Any) -> None:
     forget([instance.slug], sources=True)  # the sources' pages list the claims citing them

@@ -56,7 +56,7 @@ from .ledger import (
 from .middleware import DATABASE_UNAVAILABLE, unavailable
 from .models import Document, Source, SourcePage
 from .reading import layout
-from .signals import document_page_parts
+from .signals import answers, document_page_parts
 
 View = Callable[..., HttpResponseBase]
 
@@ -88,8 +88,7 @@ def document_stamp(slug: str) -> Stamp | None:
     if row is None:
         return None
     pk, revision, updated = row
-    answers = document_page_parts.send(Document, document_pk=pk)
-    parts: list[tuple[str, datetime | None]] = [answer for _, answer in answers]  # type: ignore[misc]
+    parts: list[tuple[str, datetime | None]] = answers(document_page_parts, document_pk=pk)
     latest = max(filter(None, [updated, *(changed for _, changed in parts)]))
     shown = ":".join(text for text, _ in parts)
     version = f"{pk}:{revision}:{updated.isoformat()}:{shown}:{latest.isoformat()}"

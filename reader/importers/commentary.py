@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_unicode_slug
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -25,7 +24,7 @@ from reader.models import (
     SourcePassage,
 )
 from reader.pages import PageRange
-from reader.signals import document_imported
+from reader.signals import answers, document_imported
 
 from .markdown import looks_like_markdown, parse_markdown
 from .parsed import CommentaryFormatError, ParsedDocument, ParsedNote, SourceRef
@@ -106,8 +105,7 @@ def import_commentary(
             gettext("%(path)s: cannot derive a slug from the file name; pass --slug")
             % {"path": path}
         )
-    try:
-        validate_unicode_slug(slug)
+    try:  # the field's validators: a Unicode slug, at most its length
         Document._meta.get_field("slug").run_validators(slug)
     except ValidationError as error:
         raise CommentaryFormatError(
@@ -188,10 +186,10 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     _store_cited_pages(parsed, sources)
     document.import_summary = import_summary(parsed, spans, sources, created_sources)
     document.save(update_fields=["import_summary"])
-    answers: list[tuple[Any, Any]] = document_imported.send(
-        Document, document=document, revised=revised, sources=list(sources.values())
+    told = answers(
+        document_imported, document=document, revised=revised, sources=[*sources.values()]
     )
-    reports = [answer for _, answer in answers if isinstance(answer, Reanchored)]
+    reports = [answer for answer in told if isinstance(answer, Reanchored)]
     return ImportResult(document, created, revised, reports[0] if reports else None)
 
 
