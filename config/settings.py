@@ -40,6 +40,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
+# Long work runs as a task (django-tasks, the backport of Django 6's django.tasks), not in the
+# request: reading a source's file (reader.tasks). TASKS_BACKEND: "database" (the default without
+# Redis: tasks wait in the database for `manage.py db_worker`, which `manage.py serve` starts
+# beside the development server), "rq" (the default with REDIS_URL: they wait in Redis for
+# `manage.py rqworker`), or "immediate" (run at once, within the request: the tests).
+TASKS_BACKEND = os.getenv("TASKS_BACKEND", "rq" if os.getenv("REDIS_URL") else "database")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -59,7 +66,11 @@ INSTALLED_APPS = [
     "reader",
     "annotations",
     "search",
+    "django_tasks",
+    "django_tasks_db",
 ]
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -187,6 +198,38 @@ MEDIA_URL = "media/"  # never served as such: /sources/<slug>/file/ checks who m
 AWS_STORAGE_BUCKET_NAME = os.getenv("AWS_STORAGE_BUCKET_NAME", "")
 # The largest source file that can be attached from the browser.
 SOURCE_FILE_MAX_BYTES = envint("SOURCE_FILE_MAX_MB", "50") * 2**20
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# The longest a task may run before RQ stops it (a 60,000-page report takes minutes to read).
+SOURCE_TASK_TIMEOUT = envint("SOURCE_TASK_TIMEOUT", "3600")
+if TASKS_BACKEND == "rq":
+    RQ_QUEUES = {
+        "default": {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": SOURCE_TASK_TIMEOUT}
+    }
+# A running task that reports no progress for this long lost its worker (a restart, a killed
+# process): the workers' periodic upkeep (reader.tasks.upkeep) queues it again, up to
+# SOURCE_TASK_ATTEMPTS runs in all; the source page offers to retry it meanwhile.
+SOURCE_TASK_STALLED_SECONDS = envint("SOURCE_TASK_STALLED_SECONDS", "300")
+SOURCE_TASK_ATTEMPTS = envint("SOURCE_TASK_ATTEMPTS", "3")
+# How often, at most, the upkeep runs (after a task, or an upload): staged uploads older than
+# STAGED_UPLOAD_MAX_AGE seconds are removed (previewed but never confirmed), stalled tasks queued.
+TASKS_UPKEEP_SECONDS = envint("TASKS_UPKEEP_SECONDS", "300")
+STAGED_UPLOAD_MAX_AGE = envint("STAGED_UPLOAD_MAX_AGE", "3600")
+# What one request may do with a PDF (a request must end well within gunicorn's --timeout): an
+# upload looks at the file's first pages only and leaves the rest to a task, within this budget;
+# a commentary imported from a PDF (/documents/new/) has at most COMMENTARY_PDF_MAX_PAGES pages,
+# read within COMMENTARY_PDF_SECONDS.
+REQUEST_PDF_SECONDS = float(os.getenv("REQUEST_PDF_SECONDS", "5"))
+COMMENTARY_PDF_MAX_PAGES = envint("COMMENTARY_PDF_MAX_PAGES", "200")
+COMMENTARY_PDF_SECONDS = float(os.getenv("COMMENTARY_PDF_SECONDS", "10"))
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage"

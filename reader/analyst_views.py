@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +16,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,10 +25,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import is_analyst
 
 from .alignment import AlignmentError, add_original, align
-from .importers.source import SourceFileError, import_source, read_source_file
-from .models import Source, SourcePage, SourcePassage
+from .importers.source import SourceFileError, read_source_file
+from .models import Source, SourcePage, SourcePassage, SourceProcessing
 from .pages import label_runs
-from .views import may_attach, source_page_context
+from .tasks import STAGED, retry, stage_file, start_reading, upkeep_if_due
+from .views import may_attach, processing_state, source_page_context
 
 
 @require_POST
@@ -65,11 +64,12 @@ def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
-    """Attach a source's file (PDF, HTML or text) from the browser: the same import as
-    `manage.py import_source`, atomic, with its refusals shown in the form. A PDF without page
-    labels is first shown, its first pages with the labels they will get, so that the analyst can
-    say where printed page 1 starts before confirming; the file waits in the storage meanwhile
-    (`staged`, signed so that no one names another file)."""
+    """Attach a source's file (PDF, HTML or text) from the browser. The request only looks at the
+    file (its kind, its page count and labels, its first pages: refusals are shown in the form)
+    and answers at once; reading every page is a task (reader.tasks) whose progress the source
+    page shows. A PDF without page labels is first shown, its first pages with the labels they
+    will get, so that the analyst can say where printed page 1 starts before confirming; the
+    file waits in the storage meanwhile (`staged`, signed so that no one names another file)."""
     source = get_object_or_404(Source, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -83,32 +83,87 @@ def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         with _received(request) as (path, name, staged):
             context["file_name"] = name
-            read = read_source_file(path, first_page_label=label)
+            read = read_source_file(path, first_page_label=label, first_pages=PREVIEW_PAGES)
             if read.kind == "pdf" and read.labels_from != "the PDF's page labels":
                 if not request.POST.get("confirm"):
-                    context.update(preview=read.pages[:PREVIEW_PAGES], pages=len(read.pages))
-                    context["staged"] = request.POST.get("staged") or _stage(path, name)
+                    context.update(preview=read.pages, pages=read.count)
+                    context["staged"] = request.POST.get("staged") or _sign(stage_file(path), name)
                     return render(request, "reader/source_attach.html", context)
-            result = import_source(source, path, first_page_label=label, original_name=name)
-        if staged:
-            default_storage.delete(staged)
+            processing = start_reading(
+                source,
+                staged=staged or stage_file(path),
+                file_name=name,
+                first_page_label=label or "",
+            )
     except SourceFileError as error:
         context["error"] = str(error)
         return render(request, "reader/source_attach.html", context, status=400)
-    messages.success(
-        request,
-        _("%(name)s attached: %(pages)d pages (%(labels)s).")
-        % {
-            "name": result.source.file_name,
-            "pages": len(result.file.pages),
-            "labels": label_runs([page.label for page in result.file.pages]),
-        },
-    )
+    upkeep_if_due()
+    processing.refresh_from_db()  # the immediate backend (tests) has read it already
+    if processing.status == processing.Status.FAILED:
+        context["error"] = processing.error
+        return render(request, "reader/source_attach.html", context, status=400)
+    messages.success(request, _attached_message(processing))
     return HttpResponseRedirect(source.get_absolute_url())
 
 
+def _attached_message(processing: SourceProcessing) -> str:
+    if processing.status != processing.Status.DONE:
+        return _(
+            "%(name)s is being read: its pages are stored as the progress below shows; "
+            "you may leave this page meanwhile."
+        ) % {"name": processing.file_name}
+    labels = list(
+        processing.source.pages.filter(pdf_index__isnull=False)
+        .order_by("pdf_index")
+        .values_list("label", flat=True)
+    )
+    return _("%(name)s attached: %(pages)d pages (%(labels)s).") % {
+        "name": processing.file_name,
+        "pages": len(labels),
+        "labels": label_runs(labels),
+    }
+
+
+def source_processing(request: HttpRequest, slug: str) -> HttpResponse:
+    """The state of the latest reading of a source's file, for the source page's progress bar
+    (analysts and staff, as the page shows it to them only)."""
+    source = get_object_or_404(Source, slug=slug)
+    if not may_attach(request.user):
+        return JsonResponse(
+            {
+                "detail": _("Only analysts and staff may follow the reading of a file."),
+                "status": 403,
+            },
+            status=403,
+        )
+    processing = SourceProcessing.objects.latest_for(source)
+    if processing is None:
+        return JsonResponse(
+            {"detail": _("No file of this source has been read yet."), "status": 404}, status=404
+        )
+    response = JsonResponse(processing_state(processing))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def retry_source_processing(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue again the latest reading of a source's file, when it failed or its worker stopped."""
+    source = get_object_or_404(Source, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(source.get_absolute_url())
+    if not may_attach(request.user):
+        raise PermissionDenied(_("Only analysts and staff may attach a source's file."))
+    processing = SourceProcessing.objects.latest_for(source)
+    if processing is not None and retry(processing):
+        messages.success(request, _("Queued again: %(name)s.") % {"name": processing.file_name})
+    else:
+        messages.info(request, _("There is nothing to retry: the file is being read or is read."))
+    return HttpResponseRedirect(f"{source.get_absolute_url()}#file-heading")
+
+
 PREVIEW_PAGES = 6
-STAGED = "sources/staged/"
 
 
 @contextmanager
@@ -123,7 +178,7 @@ def _received(request: HttpRequest) -> Iterator[tuple[Path, str, str]]:
         name, size = upload.name or "file", upload.size or 0
     elif signed:
         try:
-            stored = signing.loads(signed, salt=STAGED, max_age=3600)
+            stored = signing.loads(signed, salt=STAGED, max_age=settings.STAGED_UPLOAD_MAX_AGE)
             staged, name = stored["path"], stored["name"]
             size = default_storage.size(staged)
         except (signing.BadSignature, KeyError, TypeError, OSError) as error:
@@ -156,8 +211,6 @@ def _received(request: HttpRequest) -> Iterator[tuple[Path, str, str]]:
             raise SourceFileError(str(error).replace(str(path), name)) from error
 
 
-def _stage(path: Path, name: str) -> str:
-    """Keep the file for its confirmation; the signed name the form carries."""
-    with path.open("rb") as file:
-        stored = default_storage.save(f"{STAGED}{uuid.uuid4().hex}{path.suffix}", File(file))
-    return signing.dumps({"path": stored, "name": name}, salt=STAGED)
+def _sign(staged: str, name: str) -> str:
+    """What the preview's form carries to name the staged file at its confirmation."""
+    return signing.dumps({"path": staged, "name": name}, salt=STAGED)

@@ -5,9 +5,11 @@ Offsets everywhere are Unicode code points over a block's plain text, note marke
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -122,6 +124,87 @@ class SourcePage(models.Model):
     @property
     def number(self) -> int | None:
         return int(self.label) if self.label.isdigit() else None
+
+
+class SourceProcessingQuerySet(models.QuerySet["SourceProcessing"]):
+    def latest_for(self, source: Source) -> SourceProcessing | None:
+        return self.filter(source=source).order_by("-created", "-pk").first()
+
+    def stalled(self) -> SourceProcessingQuerySet:
+        """Running, but silent for longer than a step may take: its worker stopped (a restart, a
+        killed process), so nothing will finish it unless it is queued again."""
+        silent_since = timezone.now() - timedelta(seconds=settings.SOURCE_TASK_STALLED_SECONDS)
+        return self.filter(status=SourceProcessing.Status.RUNNING, heartbeat__lt=silent_since)
+
+
+class SourceProcessing(models.Model):
+    """Reading a source's file in a task (reader.tasks): the state its progress bar shows, and
+    what a retry or a rerun after an interrupted worker needs (the file as uploaded, kept in the
+    storage until the work is done, its name as given and the printed number of its first page).
+
+    `stages` holds every stage's progress in order, {"pages": [done, total], "sentences": [...]}:
+    reading the pages here, and the long work of the apps above that receive the new text.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="processings")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=40, blank=True)
+    stages = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    file = models.CharField(max_length=300, blank=True)  # the upload, in the storage
+    file_name = models.CharField(max_length=255)
+    first_page_label = models.CharField(max_length=20, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)  # the last progress reported
+    finished = models.DateTimeField(null=True, blank=True)
+
+    objects = SourceProcessingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["status", "heartbeat"], name="processing_status")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.source} ({self.status})"
+
+    @property
+    def is_stalled(self) -> bool:
+        if self.status != self.Status.RUNNING or self.heartbeat is None:
+            return False
+        silence = (timezone.now() - self.heartbeat).total_seconds()
+        return silence > settings.SOURCE_TASK_STALLED_SECONDS
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stalled
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        self.stage, self.heartbeat = stage, timezone.now()
+        self.stages = {**self.stages, stage: [done, total]}
+        self.save(update_fields=["stage", "stages", "heartbeat"])
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "stalled": self.is_stalled,
+            "stage": self.stage,
+            "stages": [
+                {"stage": stage, "done": done, "total": total}
+                for stage, (done, total) in self.stages.items()
+            ],
+            "error": self.error,
+            "file_name": self.file_name,
+            "attempts": self.attempts,
+        }
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):

@@ -21,5 +21,15 @@ urlpatterns = [
     path("sources/<str:slug>/file/", views.source_file, name="source_file"),
     path("sources/<str:slug>/view/", views.source_viewer, name="source_viewer"),
     path("sources/<str:slug>/upload/", analyst_views.attach_source_file, name="attach_source_file"),
+    path(
+        "sources/<str:slug>/processing/",
+        analyst_views.source_processing,
+        name="source_processing",
+    ),
+    path(
+        "sources/<str:slug>/processing/retry/",
+        analyst_views.retry_source_processing,
+        name="retry_source_processing",
+    ),
     path("passages/<int:pk>/original/", analyst_views.align_passage, name="align_passage"),
 ]

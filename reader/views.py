@@ -8,7 +8,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -28,10 +28,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
@@ -54,7 +55,7 @@ from .ledger import (
     summarise,
 )
 from .middleware import DATABASE_UNAVAILABLE, unavailable
-from .models import Document, Source, SourcePage
+from .models import Document, Source, SourcePage, SourceProcessing
 from .reading import layout
 from .signals import answers, document_page_parts
 
@@ -163,7 +164,60 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         "citing": citing,
         "can_attach": may_attach(request.user),
     }
+    if context["can_attach"]:
+        context["processing"] = _shown_processing(src)
     return render(request, "reader/source.html", context)
+
+
+# A finished reading stays on the source page this long, so that its end is seen.
+PROCESSING_SHOWN_AFTER_DONE = timedelta(hours=1)
+STAGE_LABELS = {
+    "pages": gettext_lazy("Pages read"),
+    "sentences": gettext_lazy("Sentences embedded"),
+}
+
+
+def _shown_processing(source: Source) -> dict[str, Any] | None:
+    processing = SourceProcessing.objects.latest_for(source)
+    if processing is None or (
+        processing.status == processing.Status.DONE
+        and processing.finished
+        and timezone.now() - processing.finished > PROCESSING_SHOWN_AFTER_DONE
+    ):
+        return None
+    return processing_state(processing)
+
+
+def processing_state(processing: SourceProcessing) -> dict[str, Any]:
+    """What the progress bar of a file's reading shows (reader/_processing.html, and the JSON
+    its script polls): the state, each stage with its label, and a sentence for the state."""
+    state = processing.as_json()
+    if not any(stage["stage"] == "pages" for stage in state["stages"]):
+        state["stages"].insert(0, {"stage": "pages", "done": 0, "total": 0})
+    for stage in state["stages"]:
+        stage["label"] = str(STAGE_LABELS.get(stage["stage"], stage["stage"]))
+    state["message"] = _processing_message(processing)
+    state["may_retry"] = processing.may_retry
+    return state
+
+
+def _processing_message(processing: SourceProcessing) -> str:
+    values = {"name": processing.file_name, "error": processing.error}
+    if processing.is_stalled:
+        return (
+            gettext(
+                "The reading of %(name)s stopped: its worker was interrupted. It is queued again "
+                "soon, or retry now."
+            )
+            % values
+        )
+    messages = {
+        processing.Status.QUEUED: gettext("%(name)s is waiting for a worker to read it."),
+        processing.Status.RUNNING: gettext("Reading %(name)s…"),
+        processing.Status.DONE: gettext("%(name)s is read."),
+        processing.Status.FAILED: gettext("%(name)s could not be read: %(error)s"),
+    }
+    return messages[processing.Status(processing.status)] % values
 
 
 def may_attach(user: Any) -> bool:

@@ -28,6 +28,9 @@ django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHash
 django_settings.READER_STAMP_SECONDS = 3600
 # Files the tests attach go to a directory of their own, never into the checkout's media/.
 django_settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="reader-test-media-")
+# Tasks (reading a source's file) run at once, in the request or command that queues them; the
+# tests of the queue itself (tests/test_tasks.py) choose the database backend and run a worker.
+django_settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # FROZEN_CLOCK=2026-01-31T23:30:00+00:00 starts the clock of the whole run there (it then moves
 # on): CI runs the suite at hours where the date in UTC and in Tokyo differ, or the month ends, so

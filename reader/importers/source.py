@@ -25,7 +25,9 @@ from reader.models import Document, Source, SourcePage
 from reader.pages import PageRange, is_page_number, numbered_from
 from reader.signals import source_text_changed
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # pages read, of how many
+# Work in stages (reading "pages"; the apps above: "sentences" embedded…): stage, done, total.
+StageProgress = Callable[[str, int, int], None]
 
 MAX_LABEL = SourcePage._meta.get_field("label").max_length or 20
 HTML_START_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)", re.IGNORECASE)
@@ -50,6 +52,10 @@ class SourceFile:
     pages: list[ImportedPage]
     labels_from: str  # where the printed labels came from, for the command's report
     unlabelled: list[int] = field(default_factory=list)  # indexes named pdf-N for want of a label
+    count: int = 0  # the pages the file has: more than `pages` when only its first were read
+
+    def __post_init__(self) -> None:
+        self.count = self.count or len(self.pages)
 
 
 @dataclass
@@ -67,8 +73,12 @@ def read_source_file(
     first_page_label: str | None = None,
     password: str | None = None,
     progress: Progress | None = None,
+    first_pages: int | None = None,
 ) -> SourceFile:
-    """Read the pages of a PDF, HTML or plain-text file; raise SourceFileError if it cannot be."""
+    """Read the pages of a PDF, HTML or plain-text file; raise SourceFileError if it cannot be.
+
+    With `first_pages`, read only the text of a PDF's first pages (what a request can afford:
+    the file's kind, its page count and labels, and a preview); the rest is a task's work."""
     if first_page_label is not None:
         _check_first_label(first_page_label)
     try:
@@ -87,7 +97,7 @@ def read_source_file(
             gettext("%(path)s: the file is empty; download it again") % {"path": path}
         )
     if b"%PDF-" in head:
-        return _read_pdf(path, first_page_label, password, progress)
+        return _read_pdf(path, first_page_label, password, progress, first_pages)
     if path.suffix.lower() == ".pdf":
         if HTML_START_RE.match(head):
             message = gettext(
@@ -112,18 +122,24 @@ def import_source(
     *,
     first_page_label: str | None = None,
     password: str | None = None,
-    progress: Progress | None = None,
+    progress: StageProgress | None = None,
     original_name: str | None = None,
 ) -> SourceImportResult:
     """Read the file, then replace the source's pages in one transaction, and keep the file
-    (`original_name`: the name it was uploaded under, shown to readers).
+    (`original_name`: the name it was uploaded under, shown to readers); then tell the apps
+    above, which may report the progress of their own long work through `progress`.
 
     Pages keep their rows (and so every link to them) by label: an existing label gets the new
     index and text. A page that citations or passages name but the file lacks is kept without
-    text and index; other pages the file no longer has are removed.
+    text and index; other pages the file no longer has are removed. Importing the same file again
+    changes nothing more: a task interrupted half-way can run again.
     """
+    report = progress or _unreported
     read = read_source_file(
-        path, first_page_label=first_page_label, password=password, progress=progress
+        path,
+        first_page_label=first_page_label,
+        password=password,
+        progress=lambda done, total: report("pages", done, total),
     )
     kept = keep_file(source, path, read.kind)
     try:
@@ -142,7 +158,15 @@ def import_source(
     if previous and previous != kept:
         # The new file replaced it once the pages are committed; until then it stays.
         transaction.on_commit(lambda: default_storage.delete(previous))
+    # After the pages' transaction, so that the receivers' progress (written as they go) is seen
+    # by the progress bar's requests; a receiver that fails leaves the pages stored, and the task
+    # fails and is run again (its receivers redo their work for the source as a whole).
+    source_text_changed.send(Source, source=result.source, progress=report)
     return result
+
+
+def _unreported(stage: str, done: int, total: int) -> None:
+    pass
 
 
 CONTENT_TYPES = {
@@ -196,7 +220,6 @@ def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
     SourcePage.objects.bulk_create(added, batch_size=500)
     source.save(update_fields=["updated"])
     Document.objects.citing(source).refresh_readers()  # they show the pages' new text
-    source_text_changed.send(Source, source=source)
     return SourceImportResult(
         source, read, len(added), len(updated), sorted(page.label for page in detached)
     )
@@ -215,9 +238,14 @@ def _named_labels(source: Source) -> set[str]:
 
 
 def _read_pdf(
-    path: Path, first_page_label: str | None, password: str | None, progress: Progress | None
+    path: Path,
+    first_page_label: str | None,
+    password: str | None,
+    progress: Progress | None,
+    first_pages: int | None = None,
 ) -> SourceFile:
     from pypdf import PdfReader
+    from pypdf._page_labels import index2label
     from pypdf.errors import DependencyError
 
     damaged = gettext(
@@ -240,8 +268,9 @@ def _read_pdf(
                 )
             raise SourceFileError(message % {"path": path})
         count = len(reader.pages)
+        reading = count if first_pages is None else min(count, first_pages)
         has_labels = "/PageLabels" in reader.root_object
-        printed = list(reader.page_labels) if has_labels else []
+        printed = [index2label(reader, index) for index in range(reading)] if has_labels else []
     except SourceFileError:
         raise
     except DependencyError as error:
@@ -260,7 +289,8 @@ def _read_pdf(
             gettext("%(path)s: the PDF has no pages; download it again") % {"path": path}
         )
     texts = []
-    for index, page in enumerate(reader.pages):
+    for index in range(reading):
+        page = reader.pages[index]
         try:
             texts.append(clean_text(page.extract_text()))
         except Exception as error:
@@ -272,7 +302,7 @@ def _read_pdf(
             ) from error
         if progress:
             progress(index + 1, count)
-    if not any(texts):
+    if not any(texts) and reading == count:
         raise SourceFileError(
             gettext(
                 "%(path)s: none of its %(count)s pages has any text (a scan?); run OCR on it "
@@ -283,10 +313,12 @@ def _read_pdf(
     if has_labels:
         labels, origin = printed, "the PDF's page labels"
     elif first_page_label:
-        labels, origin = numbered_from(first_page_label, count), "--first-page-label"
+        labels, origin = numbered_from(first_page_label, reading), "--first-page-label"
     else:
-        labels, origin = numbered_from("1", count), "page order (the PDF has no page labels)"
-    return _labelled("pdf", labels, texts, origin)
+        labels, origin = numbered_from("1", reading), "page order (the PDF has no page labels)"
+    read = _labelled("pdf", labels, texts, origin)
+    read.count = count
+    return read
 
 
 def _reason(error: Exception) -> str:

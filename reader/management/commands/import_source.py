@@ -4,21 +4,26 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
-from reader.importers.source import SourceFileError, import_source
-from reader.models import Source
+from reader import tasks
+from reader.models import Source, SourceProcessing
 from reader.pages import label_runs
 
 # Files with more pages than this report their progress as they are read.
 PROGRESS_FROM = 40
+BAR_WIDTH = 30
+STAGE_NAMES = {"pages": "pages read", "sentences": "sentences embedded"}
 
 
 class Command(BaseCommand):
     help = (
         "Import a source's file (PDF, HTML or plain text): the printed label, PDF index and text "
-        "of each page. Re-importing replaces the pages; citations and passages stay linked."
+        "of each page. Re-importing replaces the pages; citations and passages stay linked. The "
+        "work is the task an upload queues, run here with its progress shown (and on the source "
+        "page): the command waits for it to finish."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,20 +45,28 @@ class Command(BaseCommand):
                 f"no source has the slug “{slug}”: import the commentary that cites it first "
                 f"(sources: {known}). Nothing was imported."
             )
+        if not path.is_file():
+            what = "is a directory; give the path of a file" if path.is_dir() else "no such file"
+            raise CommandError(f"{path}: {what}. Nothing was imported.")
         self.stdout.write(f"Reading {path} …")
         started = time.perf_counter()
-        try:
-            result = import_source(
-                source,
-                path,
-                first_page_label=options["first_page_label"],
-                password=options["password"],
-                progress=self._progress,
-            )
-        except SourceFileError as error:
+        processing = SourceProcessing.objects.create(
+            source=source,
+            file=tasks.stage_file(path),
+            file_name=path.name,
+            first_page_label=options["first_page_label"] or "",
+        )
+        self._bar_open = False
+        result = tasks.run(
+            processing.pk, echo=self._progress, password=options["password"], shown_as=str(path)
+        )
+        self._end_bar()
+        if result is None:
+            processing.refresh_from_db()
+            default_storage.delete(processing.file)
             raise CommandError(
-                gettext("%(error)s. Nothing was imported.") % {"error": error}
-            ) from error
+                gettext("%(error)s. Nothing was imported.") % {"error": processing.error}
+            )
         read = result.file
         labels = [page.label for page in read.pages]
         self.stdout.write(
@@ -81,8 +94,23 @@ class Command(BaseCommand):
                 )
             )
 
-    def _progress(self, done: int, total: int) -> None:
-        step = max(10, total // 10)
-        if total >= PROGRESS_FROM and (done % step == 0 or done == total):
-            self.stdout.write(f"  {done}/{total} pages read")
-            self.stdout.flush()
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        """A bar redrawn in place on a terminal; elsewhere (a log) a line every tenth."""
+        if total < PROGRESS_FROM:
+            return
+        name = STAGE_NAMES.get(stage, stage)
+        if self.stdout.isatty():
+            filled = BAR_WIDTH * done // total
+            bar = "#" * filled + "." * (BAR_WIDTH - filled)
+            self.stdout.write(f"\r  [{bar}] {done}/{total} {name}", ending="")
+            self._bar_open = done < total
+            if done >= total:
+                self.stdout.write("")
+        elif done % max(10, total // 10) == 0 or done == total:
+            self.stdout.write(f"  {done}/{total} {name}")
+        self.stdout.flush()
+
+    def _end_bar(self) -> None:
+        if self._bar_open:  # the work stopped half-way: end the bar's line
+            self.stdout.write("")
+            self._bar_open = False
