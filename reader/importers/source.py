@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -267,8 +268,12 @@ def _read_pdf(
                     "(qpdf --decrypt --password=… in.pdf out.pdf)"
                 )
             raise SourceFileError(message % {"path": path})
-        count = len(reader.pages)
-        reading = count if first_pages is None else min(count, first_pages)
+        if first_pages is None:
+            pages = list(reader.pages)
+            count = reading = len(pages)
+        else:
+            pages = _first_pages(reader, first_pages)
+            count, reading = _page_count(reader, len(pages)), len(pages)
         has_labels = "/PageLabels" in reader.root_object
         printed = [index2label(reader, index) for index in range(reading)] if has_labels else []
     except SourceFileError:
@@ -289,8 +294,7 @@ def _read_pdf(
             gettext("%(path)s: the PDF has no pages; download it again") % {"path": path}
         )
     texts = []
-    for index in range(reading):
-        page = reader.pages[index]
+    for index, page in enumerate(pages):
         try:
             texts.append(clean_text(page.extract_text()))
         except Exception as error:
@@ -319,6 +323,47 @@ def _read_pdf(
     read = _labelled("pdf", labels, texts, origin)
     read.count = count
     return read
+
+
+# Attributes a page takes from the nodes above it in the page tree when it has none of its own.
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+PAGE_TREE_DEPTH = 100
+
+
+def _first_pages(reader: Any, wanted: int) -> list[Any]:
+    """The first pages of a PDF without walking its whole page tree, as pypdf's `reader.pages`
+    does (seconds for a file of 12,000 pages: more than a request may take)."""
+    from pypdf import PageObject
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import IndirectObject, NameObject
+
+    found: list[Any] = []
+    seen: set[int] = set()
+    stack = [(reader.root_object["/Pages"], {}, 0)]
+    while stack and len(found) < wanted:
+        reference, inherited, depth = stack.pop()
+        node = reference.get_object()
+        if depth > PAGE_TREE_DEPTH or id(node) in seen:
+            raise PdfReadError("the page tree is too deep or loops")
+        seen.add(id(node))
+        if "/Kids" in node:
+            inherited = {**inherited, **{key: node[key] for key in INHERITED if key in node}}
+            kids = list(node["/Kids"])
+            stack += [(kid, inherited, depth + 1) for kid in reversed(kids)]
+            continue
+        page = PageObject(reader, reference if isinstance(reference, IndirectObject) else None)
+        page.update(node)
+        for key, value in inherited.items():
+            if key not in page:
+                page[NameObject(key)] = value
+        found.append(page)
+    return found
+
+
+def _page_count(reader: Any, at_least: int) -> int:
+    """The number of pages the page tree declares (read, not counted)."""
+    count = reader.root_object["/Pages"].get_object().get("/Count")
+    return count if isinstance(count, int) and count >= at_least else len(reader.pages)
 
 
 def _reason(error: Exception) -> str:
