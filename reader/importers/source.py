@@ -339,7 +339,7 @@ def _first_pages(reader: Any, wanted: int) -> list[Any]:
 
     found: list[Any] = []
     seen: set[int] = set()
-    stack = [(reader.root_object["/Pages"], {}, 0)]
+    stack: list[tuple[Any, dict[str, Any], int]] = [(reader.root_object["/Pages"], {}, 0)]
     while stack and len(found) < wanted:
         reference, inherited, depth = stack.pop()
         node = reference.get_object()
