@@ -223,11 +223,10 @@ SOURCE_TASK_ATTEMPTS = envint("SOURCE_TASK_ATTEMPTS", "3")
 # STAGED_UPLOAD_MAX_AGE seconds are removed (previewed but never confirmed), stalled tasks queued.
 TASKS_UPKEEP_SECONDS = envint("TASKS_UPKEEP_SECONDS", "300")
 STAGED_UPLOAD_MAX_AGE = envint("STAGED_UPLOAD_MAX_AGE", "3600")
-# What one request may do with a PDF (a request must end well within gunicorn's --timeout): an
-# upload looks at the file's first pages only and leaves the rest to a task, within this budget;
-# a commentary imported from a PDF (/documents/new/) has at most COMMENTARY_PDF_MAX_PAGES pages,
-# read within COMMENTARY_PDF_SECONDS.
-REQUEST_PDF_SECONDS = float(os.getenv("REQUEST_PDF_SECONDS", "5"))
+# What one request may do with a PDF (a request must end well within gunicorn's --timeout): a
+# source's file is only looked at (its first pages) and read by a task; a commentary imported
+# from a PDF (/documents/new/) is read in the request, so it may have at most
+# COMMENTARY_PDF_MAX_PAGES pages, read within COMMENTARY_PDF_SECONDS.
 COMMENTARY_PDF_MAX_PAGES = envint("COMMENTARY_PDF_MAX_PAGES", "200")
 COMMENTARY_PDF_SECONDS = float(os.getenv("COMMENTARY_PDF_SECONDS", "10"))
 STORAGES = {

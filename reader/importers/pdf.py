@@ -16,10 +16,12 @@ from __future__ import annotations
 import io
 import re
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext
 from pdfminer.cmapdb import CMapDB
 from pdfminer.converter import PDFPageAggregator
@@ -194,7 +196,9 @@ def _pages(data: bytes) -> list[LTPage]:
         device = PDFPageAggregator(manager, laparams=None)
         interpreter = PDFPageInterpreter(manager, device)
         pages: list[LTPage] = []
+        started = time.monotonic()
         for page in PDFPage.create_pages(document):
+            _within_budget(len(pages), started)
             interpreter.process_page(page)
             pages.append(device.get_result())
         return pages
@@ -212,6 +216,27 @@ def _pages(data: bytes) -> list[LTPage]:
             )
             % {"error": type(error).__name__}
         ) from error
+
+
+def _within_budget(read: int, started: float) -> None:
+    """A commentary is read within the request that imports it: refuse a PDF longer, or slower to
+    read, than a request may take (settings.COMMENTARY_PDF_MAX_PAGES, COMMENTARY_PDF_SECONDS)."""
+    if read >= settings.COMMENTARY_PDF_MAX_PAGES:
+        raise CommentaryFormatError(
+            gettext(
+                "the PDF has more than %(limit)s pages, more than a commentary imported here may "
+                "have: import its text (or Markdown) instead"
+            )
+            % {"limit": settings.COMMENTARY_PDF_MAX_PAGES}
+        )
+    if time.monotonic() - started > settings.COMMENTARY_PDF_SECONDS:
+        raise CommentaryFormatError(
+            gettext(
+                "reading the PDF took more than %(seconds)s seconds (after %(pages)s pages), more "
+                "than an import may take: import its text (or Markdown) instead"
+            )
+            % {"seconds": f"{settings.COMMENTARY_PDF_SECONDS:g}", "pages": read}
+        )
 
 
 def _characters(item: LTComponent) -> list[LTChar]:
