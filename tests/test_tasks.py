@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -24,10 +25,11 @@ from django_tasks_db.management.commands.db_worker import Worker
 from pypdf import PageObject, PdfReader, PdfWriter
 
 from reader import tasks
+from reader.editor_views import EDITORS_GROUP
 from reader.models import Document, Source, SourcePage, SourceProcessing
 from reader.signals import source_text_changed
 
-from .helpers import logged_in
+from .helpers import logged_in, make_user
 from .pdfs import NDS, make_pdf, nds_like_pdf, page_text, write
 
 UPLOAD = f"/sources/{NDS}/upload/"
@@ -358,3 +360,28 @@ def test_a_pdf_too_long_to_read_in_a_request_is_queued_not_read(
     assert "long.pdf is being read" in client.get(answer["Location"]).text
     processing = SourceProcessing.objects.get()
     assert processing.status == "queued" and not nds().pages.exclude(text="").exists()
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        ({"COMMENTARY_PDF_MAX_PAGES": 10}, "the PDF has more than 10 pages"),
+        (
+            {"COMMENTARY_PDF_SECONDS": 0},
+            "reading the PDF took more than 0 seconds (after 0 pages), more than an import may take",
+        ),
+    ],
+)
+def test_a_commentary_pdf_beyond_the_requests_budget_is_refused_naming_the_limit(
+    db: None, settings: Any, limits: dict[str, int], message: str
+) -> None:
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    staff = make_user("erin", analyst=False)
+    staff.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
+    pdf = make_pdf([page_text(str(number)) for number in range(1, 21)])
+    response = logged_in(staff).post(
+        "/documents/new/", {"file": SimpleUploadedFile("long.pdf", pdf)}
+    )
+    assert response.status_code == 400 and message in response.text
+    assert not Document.objects.exists()
