@@ -4,7 +4,8 @@ an alignment, the admin's inline edits): a document or a source saved or deleted
 
 The reader imports no app above it: search keeps its index in step, and annotations re-anchor
 their notes, by receiving these signals. They are sent inside the transaction of the change, so
-that the receivers' work commits, or rolls back, with it (an import stays atomic).
+that the receivers' work commits, or rolls back, with it (an import stays atomic); the one
+exception is `source_text_changed` after a file's pages are imported (see below).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from .models import Document, Source
 # notes cite). A receiver may return a report of what it did (re-anchoring: `anchored`, `moved`,
 # `orphaned`), which the import summary shows.
 document_imported = Signal()
-# A source's pages or passages changed (their text, an alignment): `source`.
+# A source's pages or passages changed (their text, an alignment): `source`. When a file's pages
+# were imported (reader.importers.source.import_source, run by the reading task and by
+# `import_source`), it is sent after the pages' transaction has committed, with `progress`: a
+# callable progress(stage: str, done: int, total: int) that a receiver doing long work calls as it
+# goes (e.g. stage "sentences"); the source page shows each stage. A receiver that fails makes the
+# task fail, and its retry sends the signal again: receivers redo their work for the whole
+# source, replacing what they stored. Elsewhere it is sent without `progress`.
 source_text_changed = Signal()
 # Asked when the stamp of a document's shared page is read (reader.views.document_stamp), by
 # `document_pk`: an app that adds to the page what anonymous readers see (annotations: the public

@@ -8,6 +8,7 @@ and stops the worker when the server stops, so that one command serves everythin
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -32,11 +33,13 @@ class Command(BaseCommand):
         # The autoreloader runs this command again in a child process: one worker is enough.
         if os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             worker = self._start_worker()
+            # Stopped by a signal (Ctrl-C, or SIGTERM from a supervisor): stop the worker too.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command("runserver", options["addrport"])
         finally:
-            if worker is not None:
-                worker.terminate()
+            if worker is not None:  # the worker and its autoreloader's child
+                os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=10)
 
     def _start_worker(self) -> subprocess.Popen[bytes] | None:
@@ -48,4 +51,6 @@ class Command(BaseCommand):
             return None
         self.stdout.write("Starting the task worker (manage.py db_worker) …")
         manage = os.path.abspath(sys.argv[0])
-        return subprocess.Popen([sys.executable, manage, "db_worker", "--interval", "1"])
+        return subprocess.Popen(
+            [sys.executable, manage, "db_worker", "--interval", "1"], start_new_session=True
+        )
