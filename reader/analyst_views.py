@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import is_analyst
 
@@ -125,6 +125,7 @@ def _attached_message(processing: SourceProcessing) -> str:
     }
 
 
+@require_safe
 def source_processing(request: HttpRequest, slug: str) -> HttpResponse:
     """The state of the latest reading of a source's file, for the source page's progress bar
     (analysts and staff, as the page shows it to them only)."""
