@@ -385,3 +385,67 @@ def test_a_commentary_pdf_beyond_the_requests_budget_is_refused_naming_the_limit
     )
     assert response.status_code == 400 and message in response.text
     assert not Document.objects.exists()
+
+
+def nested_pdf(texts: list[str]) -> bytes:
+    """A PDF whose page tree is nested, as long reports' are (pages under intermediate nodes that
+    hold the font the pages inherit): all pages but the last under one node, the last alone."""
+    objects: dict[int, bytes] = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    first_kids, number = [], 10
+    for index, text in enumerate(texts):
+        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+        objects[number + 1] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+        last = index == len(texts) - 1
+        parent, resources = (2, b" /Resources << /Font << /F1 3 0 R >> >>") if last else (4, b"")
+        objects[number] = (
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792]%s /Contents %d 0 R >>"
+            % (
+                parent,
+                resources,
+                number + 1,
+            )
+        )
+        if not last:
+            first_kids.append(number)
+        number += 2
+    refs = b" ".join(b"%d 0 R" % kid for kid in first_kids)
+    objects[4] = (
+        b"<< /Type /Pages /Parent 2 0 R /Kids [%s] /Count %d /Resources << /Font << /F1 3 0 R >> >> >>"
+        % (
+            refs,
+            len(first_kids),
+        )
+    )
+    objects[2] = b"<< /Type /Pages /Kids [4 0 R %d 0 R] /Count %d >>" % (number - 2, len(texts))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = {}
+    for key in sorted(objects):
+        offsets[key] = out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (key, objects[key]))
+    xref = out.tell()
+    size = max(objects) + 1
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    for key in range(1, size):
+        out.write(
+            b"%010d 00000 n \n" % offsets[key] if key in offsets else b"0000000000 65535 f \n"
+        )
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
+    return out.getvalue()
+
+
+def test_the_first_pages_of_a_nested_page_tree_are_those_a_full_reading_gives(
+    tmp_path: Path,
+) -> None:
+    from reader.importers.source import read_source_file
+
+    texts = [f"This is printed page {number} of the report." for number in range(1, 10)]
+    path = write(tmp_path / "nested.pdf", nested_pdf(texts))
+    first = read_source_file(path, first_pages=6)
+    full = read_source_file(path)
+    assert first.count == full.count == 9 and len(first.pages) == 6
+    assert [page.text for page in full.pages] == texts
+    assert [(p.label, p.text) for p in first.pages] == [(p.label, p.text) for p in full.pages[:6]]
