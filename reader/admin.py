@@ -5,7 +5,17 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Block, Citation, Claim, Document, Note, Source, SourcePage, SourcePassage
+from .models import (
+    Block,
+    Citation,
+    Claim,
+    Document,
+    Note,
+    Source,
+    SourcePage,
+    SourcePassage,
+    SourceProcessing,
+)
 
 
 class BlockInline(admin.TabularInline):
@@ -66,3 +76,16 @@ class ClaimAdmin(admin.ModelAdmin):
     list_display = ["document", "note", "block", "start", "end", "text"]
     list_filter = ["document"]
     raw_id_fields = ["block", "note"]
+
+
+@admin.register(SourceProcessing)
+class SourceProcessingAdmin(admin.ModelAdmin):
+    """The readings of sources' files, for an operator to see what failed and why (retry from
+    the source page); their state is the tasks' to write."""
+
+    list_display = ["source", "file_name", "status", "stage", "attempts", "created", "finished"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in SourceProcessing._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
