@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -21,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from pypdf import PageObject, PdfReader, PdfWriter
 
@@ -57,8 +59,10 @@ def staged_files() -> list[str]:
 
 
 def run_worker() -> None:
-    """What `manage.py db_worker` does, in this process: run the queued tasks, then stop."""
-    Worker(
+    """What `manage.py db_worker` does, in this process: run the queued tasks, then stop. (The
+    test's transaction holds the connection: the worker must not close it between tasks, as it
+    does with a connection out of autocommit, which PostgreSQL's test connection then is.)"""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -67,7 +71,9 @@ def run_worker() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        worker.run()
 
 
 @pytest.fixture(autouse=True)
