@@ -148,6 +148,12 @@ def run(
     return result
 
 
+def abandon(processing: SourceProcessing) -> None:
+    """The work was stopped on purpose (Ctrl-C on `import_source`): failed, and its file gone."""
+    _finish(processing, SourceProcessing.Status.FAILED, gettext("stopped by hand"))
+    default_storage.delete(processing.file)
+
+
 def _finish(processing: SourceProcessing, status: str, error: str = "") -> None:
     processing.status, processing.error, processing.finished = status, error, timezone.now()
     processing.save(update_fields=["status", "error", "finished"])

@@ -455,3 +455,20 @@ def test_the_first_pages_of_a_nested_page_tree_are_those_a_full_reading_gives(
     assert first.count == full.count == 9 and len(first.pages) == 6
     assert [page.text for page in full.pages] == texts
     assert [(p.label, p.text) for p in first.pages] == [(p.label, p.text) for p in full.pages[:6]]
+
+
+def test_import_source_stopped_by_hand_is_not_taken_up_again_by_a_worker(
+    seed_document: Document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: SourceProcessing, stage: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SourceProcessing, "report", interrupted)
+    path = write(tmp_path / "nds.pdf", nds_like_pdf())
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import_source", NDS, str(path), stdout=io.StringIO())
+    processing = SourceProcessing.objects.get()
+    assert processing.status == "failed" and processing.error == "stopped by hand"
+    assert not staged_files() and not nds().file
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        assert tasks.requeue_stalled() == []

@@ -46,8 +46,13 @@ class Command(BaseCommand):
                 f"(sources: {known}). Nothing was imported."
             )
         if not path.is_file():
-            what = "is a directory; give the path of a file" if path.is_dir() else "no such file"
-            raise CommandError(f"{path}: {what}. Nothing was imported.")
+            if path.is_dir():
+                message = gettext("%(path)s: is a directory; give the path of a file")
+            else:
+                message = gettext("%(path)s: no such file; check the path")
+            raise CommandError(
+                gettext("%(error)s. Nothing was imported.") % {"error": message % {"path": path}}
+            )
         self.stdout.write(f"Reading {path} …")
         started = time.perf_counter()
         processing = SourceProcessing.objects.create(
@@ -57,9 +62,15 @@ class Command(BaseCommand):
             first_page_label=options["first_page_label"] or "",
         )
         self._bar_open = False
-        result = tasks.run(
-            processing.pk, echo=self._progress, password=options["password"], shown_as=str(path)
-        )
+        try:
+            result = tasks.run(
+                processing.pk, echo=self._progress, password=options["password"], shown_as=str(path)
+            )
+        except KeyboardInterrupt:
+            # Stopped by hand: not a worker's loss, so no worker takes the work up again later.
+            self._end_bar()
+            tasks.abandon(processing)
+            raise
         self._end_bar()
         if result is None:
             processing.refresh_from_db()
