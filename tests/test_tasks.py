@@ -472,3 +472,23 @@ def test_import_source_stopped_by_hand_is_not_taken_up_again_by_a_worker(
     assert not staged_files() and not nds().file
     with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
         assert tasks.requeue_stalled() == []
+
+
+def test_a_pdf_whose_cross_references_are_off_gives_the_same_first_pages(tmp_path: Path) -> None:
+    """The quick look does not check where every object starts; a file whose table of objects
+    points two bytes off (a sloppy writer's) still gives what the full, lenient reading gives."""
+    import re
+
+    from reader.importers.source import read_source_file
+
+    texts = [f"Page {number} of a sloppily written file." for number in range(1, 10)]
+    off = re.sub(
+        rb"(\d{10}) 00000 n",
+        lambda match: b"%010d 00000 n" % (int(match.group(1)) + 2),
+        nested_pdf(texts),
+    )
+    path = write(tmp_path / "off.pdf", off)
+    first, full = read_source_file(path, first_pages=6), read_source_file(path)
+    assert [page.text for page in full.pages] == texts
+    assert [(p.label, p.text) for p in first.pages] == [(p.label, p.text) for p in full.pages[:6]]
+    assert first.count == 9

@@ -245,7 +245,6 @@ def _read_pdf(
     progress: Progress | None,
     first_pages: int | None = None,
 ) -> SourceFile:
-    from pypdf import PdfReader
     from pypdf._page_labels import index2label
     from pypdf.errors import DependencyError
 
@@ -253,7 +252,7 @@ def _read_pdf(
         "the file is damaged or not a PDF; download it again, or repair it (qpdf, Acrobat)"
     )
     try:
-        reader = PdfReader(path)
+        reader = _open_pdf(path, quick=first_pages is not None)
         if reader.is_encrypted and not reader.decrypt(password or ""):
             if password:
                 message = gettext(
@@ -323,6 +322,23 @@ def _read_pdf(
     read = _labelled("pdf", labels, texts, origin)
     read.count = count
     return read
+
+
+def _open_pdf(path: Path, quick: bool) -> Any:
+    """pypdf's reader of the file. `quick`: without first checking where every object of the
+    file starts (a second for 12,000 pages), unless the file needs that repair to open; what
+    follows is read as leniently either way."""
+    from pypdf import PdfReader
+
+    if quick:
+        try:
+            reader = PdfReader(path, strict=True)
+        except Exception:  # a file to repair: the lenient reader below does
+            pass
+        else:
+            reader.strict = False
+            return reader
+    return PdfReader(path)
 
 
 # Attributes a page takes from the nodes above it in the page tree when it has none of its own.
