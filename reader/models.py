@@ -385,3 +385,15 @@ class Claim(models.Model):
     @property
     def anchor(self) -> str:
         return f"claim-{self.note.number}"
+
+
+class StaleCacheKey(models.Model):
+    """A token of the shared cache (a scope's change mark, a document's annotation version) that a
+    change could not renew because the cache did not answer: reader.caching renews it, and
+    deletes this row, when the cache answers again."""
+
+    key = models.CharField(max_length=250)
+    recorded = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
