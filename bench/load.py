@@ -397,6 +397,9 @@ def report_fault(
         return began <= until and began + seconds >= fault.began
 
     seen = [o for o in outcomes if during(o.began, o.seconds)]
+    if not seen:
+        say(f"{fault.name}: no request during it")
+        return
     errors = [o for o in seen if o.status >= 500]
     refused = [o for o in errors if o.status == 503 and o.retry_after]
     unanswered = [o for o in seen if o.status == 0]
@@ -413,7 +416,11 @@ def report_fault(
         f"  5xx: {len(errors)} ({len(refused)} × 503 with Retry-After; others: {shown}); "
         f"no answer: {len(unanswered)}"
     )
-    say(f"  slower than {SLOW:g} s: {len(slow)}; the slowest {slowest:.2f} s")
+    times = [o.seconds for o in seen]
+    say(
+        f"  slower than {SLOW:g} s: {len(slow)}; p50 {percentile(times, 50):.0f} ms, "
+        f"p95 {percentile(times, 95):.0f} ms, the slowest {slowest:.2f} s"
+    )
     by_kind = Counter(o.kind for o in slow)
     if by_kind:
         say("  slow by kind: " + ", ".join(f"{k} × {n}" for k, n in sorted(by_kind.items())))
@@ -581,9 +588,11 @@ def main() -> int:
             before = [o for o in outcomes if o.began + o.seconds < first]
             slow = [o for o in before if o.seconds > SLOW]
             slowest = max((o.seconds for o in before), default=0.0)
+            times = [o.seconds for o in before] or [0.0]
             say(
                 f"Before the first fault ({first - start:.1f} s): {len(before)} requests, "
-                f"{len(slow)} slower than {SLOW:g} s, the slowest {slowest:.2f} s"
+                f"{len(slow)} slower than {SLOW:g} s; p50 {percentile(times, 50):.0f} ms, "
+                f"p95 {percentile(times, 95):.0f} ms, the slowest {slowest:.2f} s"
             )
         for fault in faults:
             report_fault(fault, outcomes, lost, duplicated, start)

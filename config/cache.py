@@ -45,8 +45,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Sent, with `cache` (the backend), when the cache answers again after failing, and when it first
-# answers in a process. A receiver that could not finish its work returns False: the signal is
-# sent again after a later success, at most once per CIRCUIT_SECONDS.
+# answers in a process. A receiver that could not finish its work returns False (or raises): the
+# signal is sent again after a later success, at most once per CIRCUIT_SECONDS.
 cache_recovered = Signal()
 
 # What a cache that does not answer raises: redis-py's errors (timeouts, refused or reset
@@ -62,7 +62,7 @@ class Circuit:
         self.failures = 0
         self.open_until = 0.0  # monotonic time; 0: closed
         self.recovery_due = True  # a process starts as if the cache had just come back
-        self.next_recovery = 0.0
+        self.next_recovery = 0.0  # after a recovery left unfinished: not announced before
         self.lock = threading.Lock()
 
     def allows(self) -> bool:
@@ -80,7 +80,7 @@ class Circuit:
     def failed(self, operation: str, error: Exception) -> None:
         with self.lock:
             self.failures += 1
-            self.recovery_due = True
+            self.recovery_due, self.next_recovery = True, 0.0
             opening = self.failures >= self.limit
             if opening:
                 self.open_until = time.monotonic() + self.seconds
@@ -107,12 +107,13 @@ class Circuit:
             now = time.monotonic()
             if not self.recovery_due or now < self.next_recovery:
                 return False
-            self.recovery_due, self.next_recovery = False, now + self.seconds
+            self.recovery_due = False
             return True
 
     def recovery_unfinished(self) -> None:
+        """Announce the recovery again, after a later success, at most once per period."""
         with self.lock:
-            self.recovery_due = True
+            self.recovery_due, self.next_recovery = True, time.monotonic() + self.seconds
 
 
 _circuits: dict[str, Circuit] = {}
