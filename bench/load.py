@@ -337,14 +337,22 @@ def lost_writes(clients: list[Client], stored: dict[int, str]) -> list[tuple[flo
 
 
 def duplicated_writes(clients: list[Client], stored: dict[int, str]) -> list[tuple[float, str]]:
-    """(when the create was first sent, what is wrong) for every create stored more than once
-    (each create's body is unique; an edit gives its own, so only unedited copies are seen)."""
+    """(when the create was first sent, what is wrong) for every create stored more than once.
+    Each create's body is unique: its copies are the rows that still hold it, and the one the
+    client was given, if an edit has changed it since (the client never edits a copy it was not
+    told of)."""
     copies = Counter(stored.values())
     found = []
     for client in clients:
+        edited_away = Counter(
+            bodies[0]
+            for pk, bodies in client.ledger.sent.items()
+            if pk in stored and stored[pk] != bodies[0]
+        )
         for body, when in client.ledger.created.items():
-            if copies[body] > 1:
-                found.append((when, f"{body!r} stored {copies[body]} times"))
+            count = copies[body] + edited_away[body]
+            if count > 1:
+                found.append((when, f"{body!r} stored {count} times"))
     return found
 
 
