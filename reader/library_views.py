@@ -102,7 +102,9 @@ class FixForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title of the new source"), required=False)
     author = forms.CharField(label=gettext_lazy("Author or issuer"), required=False)
     issued = forms.CharField(label=gettext_lazy("Date as printed"), required=False)
-    url = forms.URLField(label=gettext_lazy("URL"), required=False, max_length=500)
+    url = forms.URLField(
+        label=gettext_lazy("URL"), required=False, max_length=500, assume_scheme="https"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -218,3 +218,13 @@ def test_a_source_cannot_be_merged_into_itself(seed_document: Document) -> None:
     nds = Source.objects.get(title=NDS)
     with pytest.raises(MergeRefused):
         merge_sources(nds, nds)
+
+
+def test_the_api_follows_a_merged_source_too(seed_document: Document, client: object) -> None:
+    nds = Source.objects.get(title=NDS)
+    copy = Source.objects.create(slug="nds-copy", title="NDS (copy)")
+    merge_sources(nds, copy)
+    response = client.get("/api/sources/nds-copy/?format=json")  # type: ignore[attr-defined]
+    assert response.status_code == 301
+    assert response["Location"] == f"/api/sources/{nds.slug}/?format=json"
+    assert client.get("/api/sources/never-was/").status_code == 404  # type: ignore[attr-defined]
