@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reader', '0008_source_file'),
+        ('reader', '0010_stale_cache_key'),
     ]
 
     operations = [
