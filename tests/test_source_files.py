@@ -112,7 +112,7 @@ def test_a_pdf_without_labels_shows_its_first_pages_numbers_before_it_is_attache
     client = logged_in(analyst)
     data = make_pdf([page_text(str(number)) for number in range(5, 15)])  # printed from 5
     preview = attach(client, "unlabelled.pdf", data)
-    assert preview.status_code == 200 and "Where does printed page 1 start?" in preview.text
+    assert preview.status_code == 200 and "How are the pages numbered?" in preview.text
     assert "<td>1</td><td>1</td>" in preview.text  # PDF page 1 would be printed page 1
     assert not nds().file  # nothing yet
     staged = preview.context["staged"]
