@@ -28,6 +28,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -54,7 +55,7 @@ from .ledger import (
     summarise,
 )
 from .middleware import DATABASE_UNAVAILABLE, unavailable
-from .models import Document, Source, SourcePage, SourcePassage
+from .models import Claim, Document, Source, SourcePage, SourcePassage
 from .pages import PageRange
 from .reading import layout
 from .signals import answers, document_page_parts
@@ -157,6 +158,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
     src = get_object_or_404(Source, slug=slug)
     citing = src.citations.claims()
     mark_claims(citing, request.user)
+    offer_to_attach(citing, src, request.user)
     context = {
         "source": src,
         "pages": src.pages.all(),
@@ -170,6 +172,20 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 def may_attach(user: Any) -> bool:
     """Who may attach a source's file: analysts and staff."""
     return bool(user.is_authenticated and (user.is_staff or is_analyst(user)))
+
+
+def offer_to_attach(citing: list[tuple[Claim, str]], src: Source, user: Any) -> None:
+    """A claim that cannot be checked for want of the source's file links to the form that
+    attaches it (`claim.attach_url`): for those who may attach, and for visitors, who log in
+    on the way; not for members who may not."""
+    if user.is_authenticated and not may_attach(user):
+        return
+    url = reverse("reader:attach_source_file", args=[src.slug])
+    for claim, _pages in citing:
+        row = getattr(claim, "evidence", None)
+        evidence = row.evidence if row is not None else []
+        if any(e.missing_file and e.citation and e.citation.source_id == src.pk for e in evidence):
+            claim.attach_url = url  # type: ignore[attr-defined]
 
 
 @readable
@@ -187,6 +203,7 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
     can_align = bool(page.text) and is_analyst(request.user)
     citing = src.citations.of_page(page).claims()
     mark_claims(citing, request.user)
+    offer_to_attach(citing, src, request.user)
     passages = list(src.passages.select_related("block__document", "original").on_page(page))
     if can_align:
         for passage in passages:  # the likeliest original sentences, each with “Use this”
