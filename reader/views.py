@@ -158,7 +158,6 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
     src = get_object_or_404(Source, slug=slug)
     citing = src.citations.claims()
     mark_claims(citing, request.user)
-    offer_to_attach(citing, src, request.user)
     context = {
         "source": src,
         "pages": src.pages.all(),
@@ -175,9 +174,10 @@ def may_attach(user: Any) -> bool:
 
 
 def offer_to_attach(citing: list[tuple[Claim, str]], src: Source, user: Any) -> None:
-    """A claim that cannot be checked for want of the source's file links to the form that
-    attaches it (`claim.attach_url`): for those who may attach, and for visitors, who log in
-    on the way; not for members who may not."""
+    """On a page's view, a claim that cannot be checked for want of the source's file links to
+    the form that attaches it (`claim.attach_url`; the source's own view has the form's button
+    above its claims): for those who may attach, and for visitors, who log in on the way; not
+    for members who may not."""
     if user.is_authenticated and not may_attach(user):
         return
     url = reverse("reader:attach_source_file", args=[src.slug])

@@ -26,7 +26,6 @@ def test_a_page_view_that_asks_for_the_file_links_to_the_attach_form(
 ) -> None:
     page = logged_in(analyst).get(PAGE_19).text
     assert "no file yet: attach the file of" in page and ATTACH in page
-    assert ATTACH in logged_in(analyst).get(f"/sources/{NDS}/").text
     form = logged_in(analyst).get(f"/sources/{NDS}/upload/")
     assert form.status_code == 200 and 'name="file"' in form.text
     visitor = client.get(PAGE_19).text  # a visitor logs in on the way
