@@ -294,3 +294,22 @@ def test_the_viewer_fits_a_phone_and_a_wide_screen_in_both_languages(
     assert frame and canvas and canvas["width"] <= frame["width"]
     if shots := os.environ.get("SCREENSHOTS"):
         page.screenshot(path=str(Path(shots) / f"viewer-{width}-{language}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_viewer_and_its_tools_have_no_accessibility_violation(
+    new_context, live_server: LiveServer, stored: SourcePassage, language: str, scheme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = new_context(locale=language, color_scheme=scheme, bypass_csp=True).new_page()
+    open_viewer(page, live_server, f"page=19&passage={stored.pk}")
+    page.locator("#viewer-query").fill("Korean Peninsula")
+    page.locator("#viewer-query").press("Enter")
+    expect(page.locator("#viewer-count")).not_to_be_empty()
+    page.locator("#viewer-page").fill("nowhere")
+    page.locator("#viewer-page").press("Enter")
+    expect(page.locator("#viewer-page-error")).not_to_be_empty()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
