@@ -5,6 +5,7 @@ is attached, the numbering kept with the source, and changing it later from the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -254,3 +255,32 @@ def test_a_pdf_with_its_own_labels_says_so_instead(
         "nds.pdf numbers its pages itself (i–iv, 1–30): its own page labels are used." in page.text
     )
     assert 'name="numbering"' not in page.text
+
+
+# --- a real document ----------------------------------------------------------------------------
+
+
+def test_a_real_manual_without_its_labels_is_numbered_back_by_ranges(tmp_path) -> None:
+    """The GNU Libtasn1 manual (tests/documents/README.md) numbers its pages T-1, T-2, i, 1–33
+    with page labels; without them, as many PDFs come, the ranges an analyst reads off its pages
+    give the same labels, and each numbered page's running head carries the number it gets."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from reader.importers.source import read_source_file
+
+    real = Path(__file__).parent / "documents" / "libtasn1-4.19.0.pdf"
+    printed = list(PdfReader(real).page_labels)
+    assert printed[:4] == ["T-1", "T-2", "i", "1"] and printed[-1] == "33"
+    writer = PdfWriter(clone_from=real)
+    del writer.root_object["/PageLabels"]
+    out = io.BytesIO()
+    writer.write(out)
+    bare = write(tmp_path / "libtasn1.pdf", out.getvalue())
+    assert read_source_file(bare).pages[3].label == "4"  # counted from 1: wrong from page 1
+    read = read_source_file(bare, numbering=PageNumbering.parse("1–2: T-1, 3: i, 4: 1"))
+    assert [page.label for page in read.pages] == printed
+    for page in read.pages[3:]:  # the running head: "1", or "Chapter 2: … 3"
+        head = page.text.split("\n", 1)[0].split()
+        assert page.label in (head[0], head[-1]), (page.label, page.text[:40])
