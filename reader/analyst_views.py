@@ -1,6 +1,7 @@
-"""Pages where analysts change things: attaching a source's file, aligning a translated passage
-with the original text of its source page. Plain forms posted with a CSRF token, so they work
-without JavaScript; the source page view shows them to members of the analysts group."""
+"""Pages where analysts change things: attaching a source's file and saying how its pages are
+numbered, aligning a translated passage with the original text of its source page. Plain forms
+posted with a CSRF token, so they work without JavaScript; the source page view shows them to
+members of the analysts group."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,9 +28,16 @@ from django.views.decorators.http import require_POST
 from accounts.models import is_analyst
 
 from .alignment import AlignmentError, add_original, align
-from .importers.source import SourceFileError, import_source, read_source_file
+from .importers.source import (
+    SourceFile,
+    SourceFileError,
+    import_source,
+    named_labels,
+    read_source_file,
+    stored_numbering,
+)
 from .models import Source, SourcePage, SourcePassage
-from .pages import label_runs
+from .pages import PageNumbering, PageNumberingError, PageRange, label_runs
 from .views import may_attach, source_page_context
 
 
@@ -67,9 +75,9 @@ def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
 def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     """Attach a source's file (PDF, HTML or text) from the browser: the same import as
     `manage.py import_source`, atomic, with its refusals shown in the form. A PDF without page
-    labels is first shown, its first pages with the labels they will get, so that the analyst can
-    say where printed page 1 starts before confirming; the file waits in the storage meanwhile
-    (`staged`, signed so that no one names another file)."""
+    labels is first shown, its first pages and the cited ones with the labels they will get, so
+    that the analyst can say how it is numbered (ranges: "1–4: i, 5: 1") before confirming; the
+    file waits in the storage meanwhile (`staged`, signed so that no one names another file)."""
     source = get_object_or_404(Source, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -78,18 +86,17 @@ def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {"source": source, "limit": settings.SOURCE_FILE_MAX_BYTES}
     if request.method != "POST":
         return render(request, "reader/source_attach.html", context)
-    label = request.POST.get("first_page_label", "").strip() or None
-    context["first_page_label"] = label or ""
     try:
         with _received(request) as (path, name, staged):
             context["file_name"] = name
-            read = read_source_file(path, first_page_label=label)
-            if read.kind == "pdf" and read.labels_from != "the PDF's page labels":
-                if not request.POST.get("confirm"):
-                    context.update(preview=read.pages[:PREVIEW_PAGES], pages=len(read.pages))
-                    context["staged"] = request.POST.get("staged") or _stage(path, name)
-                    return render(request, "reader/source_attach.html", context)
-            result = import_source(source, path, first_page_label=label, original_name=name)
+            read, numbering = _numbered(request, source, path, context)
+            if read.kind != "pdf":
+                numbering = PageNumbering()  # a text is counted from 1, an HTML page is one
+            elif not read.own_labels and (numbering is None or not request.POST.get("confirm")):
+                context["staged"] = request.POST.get("staged") or _stage(path, name)
+                status = 400 if numbering is None else 200
+                return render(request, "reader/source_attach.html", context, status=status)
+            result = import_source(source, path, numbering=numbering, original_name=name)
         if staged:
             default_storage.delete(staged)
     except SourceFileError as error:
@@ -107,7 +114,114 @@ def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(source.get_absolute_url())
 
 
-PREVIEW_PAGES = 6
+def change_numbering(request: HttpRequest, slug: str) -> HttpResponse:
+    """Say again how the pages of a source's stored PDF are numbered: its first pages and the
+    cited ones are shown with the labels a numbering gives them; confirmed, the stored file is
+    imported again with it (pages keep their rows, and so their links, by label)."""
+    source = get_object_or_404(Source, slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_attach(request.user):
+        raise PermissionDenied(_("Only analysts and staff may attach a source's file."))
+    if not source.has_pdf_file:
+        raise Http404("No PDF file is stored for this source.")
+    context: dict[str, Any] = {"source": source, "file_name": source.file_name}
+    try:
+        with _stored_file(source) as path:
+            read, numbering = _numbered(request, source, path, context)
+            if read.own_labels:
+                context["own_labels"] = label_runs([page.label for page in read.pages])
+            elif numbering is not None and request.POST.get("confirm"):
+                result = import_source(
+                    source, path, numbering=numbering, original_name=source.file_name
+                )
+                messages.success(
+                    request,
+                    _("The pages of %(name)s are numbered %(numbering)s: %(labels)s.")
+                    % {
+                        "name": source.file_name,
+                        "numbering": numbering,
+                        "labels": label_runs([page.label for page in result.file.pages]),
+                    },
+                )
+                return HttpResponseRedirect(source.get_absolute_url())
+    except SourceFileError as error:
+        context["error"] = str(error)
+        return render(request, "reader/source_numbering.html", context, status=400)
+    status = 400 if "numbering_error" in context else 200
+    return render(request, "reader/source_numbering.html", context, status=status)
+
+
+def _numbered(
+    request: HttpRequest, source: Source, path: Path, context: dict[str, Any]
+) -> tuple[SourceFile, PageNumbering | None]:
+    """Read the file with the numbering of the form (at first, the one the source keeps), and
+    put in `context` what the page shows of it; the numbering is None when it cannot number
+    this file (its error in `context`, the pages shown without labels)."""
+    text = _numbering_text(request, source)
+    context["numbering"] = text
+    numbering: PageNumbering | None
+    try:
+        numbering = PageNumbering.parse(text)
+        read = read_source_file(path, numbering=numbering)
+    except PageNumberingError as error:
+        context["numbering_error"] = str(error)
+        numbering, read = None, read_source_file(path, numbering=PageNumbering())
+    context["pages"] = len(read.pages)
+    context["preview"] = [
+        (page.index + 1, page.label if numbering else "", page.text)
+        for page in read.pages[:PREVIEW_PAGES]
+    ]
+    if numbering is not None:
+        context["cited"] = _cited_pages(source, read)
+    return read, numbering
+
+
+def _numbering_text(request: HttpRequest, source: Source) -> str:
+    """The numbering as the form gives it; the printed number of the first page alone (the
+    form's field before numberings) stands for "1: label"; else the source's, else from 1."""
+    if "numbering" in request.POST:
+        return request.POST["numbering"]
+    if first := request.POST.get("first_page_label", "").strip():
+        return f"1: {first}"
+    return str(stored_numbering(source) or PageNumbering())
+
+
+def _cited_pages(source: Source, read: SourceFile) -> list[tuple[str, int | None, str]]:
+    """Each page label that the source's citations and passages name, with the PDF page that
+    gets it (None: none does) and the text there: the pages whose numbers matter most."""
+    pages = {page.label: page for page in read.pages}
+    cited = []
+    for label in sorted(named_labels(source), key=_label_order):
+        page = pages.get(label)
+        cited.append((label, page.index + 1 if page else None, page.text if page else ""))
+    return cited
+
+
+def _label_order(label: str) -> tuple[int, int, str]:
+    numbers = PageRange(label).numbers
+    return (0, numbers[0], "") if numbers else (1, 0, label)
+
+
+@contextmanager
+def _stored_file(source: Source) -> Iterator[Path]:
+    """The source's stored file on disk for the importer (the storage may be remote)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"stored{Path(source.file.name or '').suffix}"
+        try:
+            with source.file.open("rb") as handle, path.open("wb") as out:
+                shutil.copyfileobj(handle, out)
+        except FileNotFoundError as error:
+            raise SourceFileError(
+                _("The stored file is missing: attach the file again.")
+            ) from error
+        try:
+            yield path
+        except SourceFileError as error:
+            raise SourceFileError(str(error).replace(str(path), source.file_name)) from error
+
+
+PREVIEW_PAGES = 8
 STAGED = "sources/staged/"
 
 

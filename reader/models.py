@@ -44,6 +44,9 @@ class Source(models.Model):
     file_name = models.CharField(_("file name as given"), max_length=255, blank=True)
     file_type = models.CharField(_("file type"), max_length=100, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
+    # How the analyst said the file's pages are printed when it has no page labels of its own:
+    # reader.pages.PageNumbering's ranges ([] for the file's own labels, or none given).
+    page_numbering = models.JSONField(_("page numbering"), default=list, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -23,5 +23,6 @@ urlpatterns = [
     path("sources/<str:slug>/view/", views.source_viewer, name="source_viewer"),
     path("sources/<str:slug>/merge/", library_views.merge_source, name="merge_source"),
     path("sources/<str:slug>/upload/", analyst_views.attach_source_file, name="attach_source_file"),
+    path("sources/<str:slug>/numbering/", analyst_views.change_numbering, name="source_numbering"),
     path("passages/<int:pk>/original/", analyst_views.align_passage, name="align_passage"),
 ]

@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext
 
-from reader.importers.source import SourceFileError, import_source
+from reader.importers.source import EncryptedFileError, SourceFileError, import_source
 from reader.models import Source
-from reader.pages import label_runs
+from reader.pages import PageNumbering, PageNumberingError, label_runs
 
 # Files with more pages than this report their progress as they are read.
 PROGRESS_FROM = 40
@@ -29,6 +29,11 @@ class Command(BaseCommand):
             help="the printed number of the file's first page (5, iii), when a PDF has no page "
             "labels of its own; default 1",
         )
+        parser.add_argument(
+            "--numbering",
+            help="how a file without page labels is numbered, as ranges of PDF pages and the "
+            "printed label of the first of each: '1-4: i, 5: 1'; default: as at the last import",
+        )
         parser.add_argument("--password", help="the password of an encrypted PDF")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,14 +48,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Reading {path} …")
         started = time.perf_counter()
         try:
+            numbering = options["numbering"]
             result = import_source(
                 source,
                 path,
                 first_page_label=options["first_page_label"],
+                numbering=PageNumbering.parse(numbering) if numbering is not None else None,
                 password=options["password"],
                 progress=self._progress,
             )
-        except SourceFileError as error:
+        except EncryptedFileError as error:
+            raise CommandError(
+                gettext("%(error)s (or give its password with --password). Nothing was imported.")
+                % {"error": error}
+            ) from error
+        except (SourceFileError, PageNumberingError) as error:
             raise CommandError(
                 gettext("%(error)s. Nothing was imported.") % {"error": error}
             ) from error
@@ -63,8 +75,12 @@ class Command(BaseCommand):
                 f"in {time.perf_counter() - started:.1f} s."
             )
         )
-        if options["first_page_label"] and read.labels_from == "the PDF's page labels":
-            self.stdout.write("The PDF has page labels of its own: --first-page-label was ignored.")
+        flags = ("--first-page-label", "--numbering")
+        ignored = [flag for flag in flags if options[flag[2:].replace("-", "_")]]
+        if ignored and read.own_labels:
+            self.stdout.write(
+                f"The PDF has page labels of its own: {' and '.join(ignored)} was ignored."
+            )
         if read.unlabelled:
             self.stdout.write(
                 f"{len(read.unlabelled)} pages had no usable printed label (none, or one already "
