@@ -329,6 +329,12 @@ class Citation(OnSourcePages, models.Model):
         FULL = "full", _("Full reference")
         SHORT = "short", _("Short form")
 
+    class How(models.TextChoices):
+        FULL = "full", _("Read from a full reference")
+        SHORT = "short", _("Short form of an earlier note")
+        LIBRARY = "library", _("Found in the library")
+        GUESSED = "guessed", _("Guessed")
+
     note = models.ForeignKey(Note, models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, models.PROTECT, related_name="citations")
     form = models.CharField(max_length=10, choices=Form.choices)
@@ -340,6 +346,11 @@ class Citation(OnSourcePages, models.Model):
     last_number = models.PositiveIntegerField(null=True, blank=True)
     passage = models.ForeignKey(
         SourcePassage, models.SET_NULL, null=True, blank=True, related_name="citations"
+    )
+    # How the importer found the work, so that the reader and the ledger can say so.
+    how = models.CharField(max_length=10, choices=How.choices, blank=True)
+    how_note = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The note whose full reference a short form abbreviates."
     )
 
     objects = CitationQuerySet.as_manager()
