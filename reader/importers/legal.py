@@ -31,7 +31,9 @@ LEGAL_HINT_RE = re.compile(
     r"\b\d+\s+(?:[A-Z][A-Za-z.]*\s?){1,4}(?:\d[a-z]{1,2}\s)?(?:at\s+)?\d+|\bv\.\s|U\.?S\.?C\.?|§"
 )
 # “17 USC 504(b)”: the United States Code written without its periods, which eyecite skips.
-BARE_USC_RE = re.compile(r"\b(?P<title>\d+)\s+USC\s+§*\s*(?P<section>\d+[a-z]?)")
+BARE_USC_RE = re.compile(
+    r"\b(?P<title>\d+)\s+(?:USC\s+§*\s*|U\.S\.C\.\s+(?=\d))(?P<section>\d+[a-z]?)"
+)
 MARKDOWN_LINK_RE = re.compile(r"\[([^\]]+)\]\((?:https?://[^)\s]+)\)")
 
 
@@ -64,6 +66,9 @@ def legal_citations(segment: str) -> list[LegalCitation]:
         groups, meta = citation.groups, citation.metadata
         if isinstance(citation, FullCaseCitation):
             name = " v. ".join(part for part in (meta.plaintiff, meta.defendant) if part)
+            if not meta.defendant:  # “Jacobsen, 2007 U.S. Dist. LEXIS 63568”: the name before
+                before = text[: citation.span()[0]].rstrip(" ,")
+                name = re.split(r"[.;:()]\s", before)[-1].strip(" *") if before else ""
             cite = f"{groups.get('volume')} {groups.get('reporter')} {groups.get('page')}"
             first, last = _pin(meta.pin_cite)
             found.append(

@@ -4,8 +4,8 @@ Works in both source formats: a note's text is Markdown either way (*italic* or 
 <URL>s, [titles](links)). The styles analysts meet: Chicago notes (full, short, Author and page,
 Ibid.), author-date (APA) notes, Bluebook (Id., supra note N, signals, cases and statutes
 through eyecite: see legal.py) and Japanese academic notes (『書名』, 「論文」, 同上・同書・
-前掲, 頁, years in kanji numerals). Each citation says how it was read (ParsedCitation.how). What reads like a
-reference but cannot be read is listed to review, never dropped and never invented.
+前掲, 頁, years in kanji numerals). Each citation says how it was read (ParsedCitation.how).
+What reads like a reference but cannot be read is listed to review, never dropped or invented.
 """
 
 from __future__ import annotations
@@ -41,9 +41,20 @@ LOCATOR_RE = re.compile(
 # A page as Chicago and law reviews print it without “p.”: “Smith, 9.”, “(Press, 2007), 21–25.”,
 # “Ibid., viii.”, “at 60”. A year is not a page.
 BARE_PAGE_RE = re.compile(
-    r"(?:[,，]|\)|）|\bat)\s*(?P<a>[0-9]{1,4}|[ivxlc]{1,6})(?:\s*[-–—]\s*(?P<b>[0-9]{1,4}|[ivxlc]{1,6}))?"
+    r"(?:[,，][\"”’]?|\)\s*:?|）|\bat)\s*(?P<a>[0-9]{1,4}|[ivxlc]{1,6})(?:\s*[-–—]\s*(?P<b>[0-9]{1,4}|[ivxlc]{1,6}))?"
     r"(?:\s*\([^)]*\))?\s*[.。]?\s*$"
 )
+# “(Cambridge, MA: MIT Press, 2017), 4. Beyond …”: a page after the publication, prose after it.
+AFTER_PUBLICATION_PAGE_RE = re.compile(
+    r"\)\s*,?\s*(?P<a>[0-9]{1,4})(?:\s*[-–—]\s*(?P<b>[0-9]{1,4}))?\.(?=\s|$)"
+)
+CONTINUATION_RE = re.compile(
+    r"^\s*(?:available\s+(?:at|from)|accessed|retrieved|<?https?://)", re.I
+)
+# “(May/June 2013): 28–40”: a journal issue's date in brackets.
+BRACKETED_YEAR_RE = re.compile(r"\([^()]*(?:19|20)\d{2}\)")
+# “Restat 2d of Contracts, § 347”: a code or restatement cited by section.
+SECTION_RE = re.compile(r"^\s*(?P<title>[A-Z][^,;§*]{3,80}?),?\s*(?P<section>§+\s*[\w().]+)")
 AT_PAGE_RE = re.compile(
     r"\bat\s+(?:pp?\.\s*)?(?P<a>[0-9]{1,5})(?:\s*[-–—]\s*(?P<b>[0-9]{1,5}))?(?![:\d])"
 )
@@ -91,17 +102,18 @@ PUBLISHED_RE = re.compile(r"^\s*[（(][^）)]*(?:[:：]|出版|書房|書店|社
 SEGMENT_RE = re.compile(r"。|\s*[;；]\s*|(?<=[a-z)\]>”\"'0-9]{2}\.)\s+(?=[A-Z“\"*「『(])")
 # Words that introduce a citation inside a note's prose.
 CUE_RE = re.compile(
-    r"^(?:.*?[、，,]\s*)?(?:see also|see|cf\.|compare)\s+|^詳しくは[、，]?|^(?:また|なお)[、，]",
+    r"^(?:.*?[、，,]\s*)?(?:see also|see|cf\.|compare|according to)\s+"
+    r"|^詳しくは[、，]?|^(?:また|なお)[、，]",
     re.IGNORECASE,
 )
 TRAILING_CUE_RE = re.compile(r"(?:を|も)?参照(?:され(?:たい|よ))?$|(?:を|も)?参照のこと$")
 # A year as references print it: after a comma or an opening bracket, perhaps with a month and day.
 REFERENCE_YEAR_RE = re.compile(
-    r"[,，、(（]\s*(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d{2}(?!\d|年代)"
+    r"[,，、(（\u3000]\s*(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d{2}(?!\d|年代)"
 )
 # What may follow a work's title in a reference; prose goes on with a particle or a lowercase word.
 PROSE_AFTER_TITLE_RE = re.compile(
-    r"^\s*(?:[\u3041-\u309f]|(?!(?:in|ed|eds|trans|vol|no|pp?)\b)[a-z])"
+    r"^\s*(?:[\u3041-\u309f]|(?!(?:in|ed|eds|trans|vol|no|pp?)\b|https?:)[a-z])"
 )
 
 
@@ -202,7 +214,7 @@ def _segments(text: str) -> list[tuple[str, str]]:
     # An author alone (“Limor Fried (n.d).”) belongs with the sentence that names the work.
     merged: list[tuple[str, str]] = []
     for part in parts:
-        if merged and _author_only(merged[-1][0]):
+        if merged and (_author_only(merged[-1][0]) or CONTINUATION_RE.match(part[0])):
             last = merged.pop()
             gap = " "
             part = (last[0] + gap + part[0], last[1] + gap + part[1])
@@ -315,6 +327,10 @@ def _read_segment(
     supra = SUPRA_RE.search(segment)
     if supra and not title:
         return [_supra(supra, earlier)]
+    section = SECTION_RE.match(segment)
+    if section and not title:
+        work = SourceRef(title=section.group("title").strip(), reference=printed_segment.strip())
+        return [ParsedCitation(work, "full", section.group("section"), how="full")]
     if _is_full_reference(segment):
         source = _full_reference(segment, printed_segment, title, document_author)
         return [ParsedCitation(source, "full", printed, *pages, how="full")]
@@ -420,8 +436,7 @@ def _supra(supra: re.Match[str], earlier: _Earlier) -> ParsedCitation:
 def _bare_page(segment: str) -> re.Match[str] | None:
     match = BARE_PAGE_RE.search(segment.rstrip("*"))
     if match is None:
-        match = AT_PAGE_RE.search(segment)
-        return match
+        return AFTER_PUBLICATION_PAGE_RE.search(segment) or AT_PAGE_RE.search(segment)
     first = match.group("a")
     if first.isdigit() and len(first) == 4 and 1500 <= int(first) <= 2099 and not match.group("b"):
         return None
@@ -432,14 +447,19 @@ def _is_full_reference(segment: str) -> bool:
     """A work's title and its date or address, as a reference prints them (not as prose does)."""
     title = _title(segment)
     if URL_RE.search(segment):
-        return bool(title) or segment.count(",") >= 2
+        return bool(title) or (segment.count(",") >= 2 and segment.lstrip()[:1].isupper())
     if not title:
         match = AUTHOR_DATE_RE.match(segment)
         return match is not None and not NOT_TITLES.match(match.group("title").strip())
     if PROSE_AFTER_TITLE_RE.match(_after_title(segment, title)):
         return False
     after = _after_title(segment, title)
-    return bool(REFERENCE_YEAR_RE.search(_without_titles(segment)) or PUBLISHED_RE.match(after))
+    rest = _without_titles(segment)
+    return bool(
+        REFERENCE_YEAR_RE.search(rest)
+        or BRACKETED_YEAR_RE.search(rest)
+        or PUBLISHED_RE.match(after)
+    )
 
 
 def _ibid(note: ParsedNote, word: str, previous: ParsedNote | None) -> SourceRef:
@@ -506,7 +526,7 @@ def _pages(locator: re.Match[str] | None) -> tuple[str, str]:
 
 
 TITLE_PATTERNS = (
-    r"“([^”]+)”",
+    r"“([^”\"]+)[”\"]",
     r"「([^」]+)」",
     r'"([^"]+)"',
     r"(?<![\w])‘(.+?)’(?=[\s,.;:)]|$)",
@@ -519,9 +539,13 @@ TITLE_PATTERNS = (
 def _title(segment: str) -> str:
     # An article's title is quoted, the journal or book it appears in italicised or in 『』; a
     # Markdown link's text names the page it links to.
+    books = [match.span() for match in re.finditer(r"『[^』]+』", segment)]
     for pattern in TITLE_PATTERNS:
         for match in re.finditer(pattern, segment):
+            if pattern.startswith("「") and any(a < match.start() < b for a, b in books):
+                continue  # 『「許せない」がやめられない』: the book's title holds the quotation
             title = match.group(1).strip().strip("*").strip().rstrip(",，、")
+            title = re.sub(rf"^{SIGNAL}\s+", "", title, flags=re.IGNORECASE)
             if title and not NOT_TITLES.match(title) and not ACCESS_RE.match(title):
                 return title
     return ""
