@@ -10,11 +10,6 @@ from .corpus_reading import manifest, read_document, table
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="not reached yet: 3 notes invent a source (getting-started 2, remedies 14, patents 4) "
-    "and 61 of 73 reference notes (84%) are right; see the printed table",
-)
 def test_the_corpus_is_read_without_silent_or_invented_notes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -99,7 +99,10 @@ PUBLISHED_RE = re.compile(r"^\s*[（(][^）)]*(?:[:：]|出版|書房|書店|社
 
 # Where a note's text divides into the parts that may each cite a work: a Japanese sentence, a
 # semicolon, an English sentence (not after an abbreviation such as p., No. or U.S.).
-SEGMENT_RE = re.compile(r"。|\s*[;；]\s*|(?<=[a-z)\]>”\"'0-9]{2}\.)\s+(?=[A-Z“\"*「『(])")
+SEGMENT_RE = re.compile(
+    r"。|\s*[;；]\s*|(?:(?<=[a-z)\]>”\"'0-9]{2}\.)|(?<=>\.))\s+(?=[A-Z“\"*「『(])"
+)
+MARKDOWN_LINK_SPAN_RE = re.compile(r"\[[^\]]*\]\([^)\s]*\)")
 # Words that introduce a citation inside a note's prose.
 CUE_RE = re.compile(
     r"^(?:.*?[、，,]\s*)?(?:see also|see|cf\.|compare|according to)\s+"
@@ -205,6 +208,9 @@ def _segments(text: str) -> list[tuple[str, str]]:
         bounds = [match.span() for match in re.finditer(r"\s*[;；]\s*", read)]
     else:
         bounds = [match.span() for match in SEGMENT_RE.finditer(read)]
+    # A sentence break inside a link's text (“[Jacobsen, 2007 U.S. Dist. LEXIS 63568](…)”) is none.
+    links = [match.span() for match in MARKDOWN_LINK_SPAN_RE.finditer(read)]
+    bounds = [(a, b) for a, b in bounds if not any(start < a < end for start, end in links)]
     parts: list[tuple[str, str]] = []
     start = 0
     for begin, end in [*bounds, (len(read), len(read))]:
@@ -313,7 +319,7 @@ def _read_segment(
             printed, pages = bare.group(0).strip(" ,.。"), _pages(bare)
     quoted = _title(segment)
     # A term in quotation marks within a sentence is not a work's title.
-    prose = bool(quoted) and bool(PROSE_AFTER_TITLE_RE.match(_after_title(segment, quoted)))
+    prose = bool(quoted) and _in_prose(segment, quoted)
     title = "" if prose else quoted
     ibid = IBID_RE.match(segment) or ID_RE.match(segment)
     if ibid and not _is_full_reference(segment):
@@ -447,11 +453,13 @@ def _is_full_reference(segment: str) -> bool:
     """A work's title and its date or address, as a reference prints them (not as prose does)."""
     title = _title(segment)
     if URL_RE.search(segment):
-        return bool(title) or (segment.count(",") >= 2 and segment.lstrip()[:1].isupper())
+        if title:
+            return not _in_prose(segment, title)
+        return segment.count(",") >= 2 and segment.lstrip()[:1].isupper()
     if not title:
         match = AUTHOR_DATE_RE.match(segment)
         return match is not None and not NOT_TITLES.match(match.group("title").strip())
-    if PROSE_AFTER_TITLE_RE.match(_after_title(segment, title)):
+    if _in_prose(segment, title):
         return False
     after = _after_title(segment, title)
     rest = _without_titles(segment)
@@ -497,6 +505,13 @@ def _by_author(before: str, earlier: list[SourceRef], document_author: str) -> S
         if ref.author and (author in ref.author or _surname(author) in ref.author.split())
     }
     return next(iter(works.values())) if len(works) == 1 else None
+
+
+def _in_prose(segment: str, title: str) -> bool:
+    """Whether the sentence goes on after the title (“Model allies” is …, 「…」という): a term
+    quoted in prose, not a work cited. A comma after the title ends it as a reference does."""
+    after = segment.partition(title)[2].lstrip('*”」』"’]')
+    return bool(PROSE_AFTER_TITLE_RE.match(after))
 
 
 def _after_title(segment: str, title: str) -> str:
@@ -546,8 +561,9 @@ def _title(segment: str) -> str:
                 continue  # 『「許せない」がやめられない』: the book's title holds the quotation
             title = match.group(1).strip().strip("*").strip().rstrip(",，、")
             title = re.sub(rf"^{SIGNAL}\s+", "", title, flags=re.IGNORECASE)
-            if title and not NOT_TITLES.match(title) and not ACCESS_RE.match(title):
-                return title
+            if title and not (NOT_TITLES.match(title) or ACCESS_RE.match(title)):
+                if not URL_RE.fullmatch(title):  # [https://…](https://…) names no work
+                    return title
     return ""
 
 
@@ -567,8 +583,12 @@ def _full_reference(
         title = author_date.group("title").strip().rstrip(".,")
     elif not title:
         first = segment.split(",")[0].strip()
-        title = "" if ACCESS_RE.match(first) or URL_RE.match(first) else first
-        title = title or url
+        if ACCESS_RE.match(first) or URL_RE.match(first) or not first[:1].isupper():
+            raise _Unreadable(
+                gettext("“%(text)s” reads like a reference but names no title")
+                % {"text": _clip(segment)}
+            )
+        title = first
     before, _, after = segment.partition(title)
     author = (
         author_date.group("author").strip() if author_date else _author(before, document_author)
