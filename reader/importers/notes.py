@@ -51,6 +51,8 @@ AFTER_PUBLICATION_PAGE_RE = re.compile(
 CONTINUATION_RE = re.compile(
     r"^\s*(?:available\s+(?:at|from)|accessed|retrieved|<?https?://)", re.I
 )
+# “… New York, NY: Liveright. 55-56.”: an author-date reference's pages, after its publisher.
+AUTHOR_DATE_PAGE_RE = re.compile(r"\.\s+(?P<a>[0-9]{1,4})(?:\s*[-–—]\s*(?P<b>[0-9]{1,4}))?\.?\s*$")
 # “(May/June 2013): 28–40”: a journal issue's date in brackets.
 BRACKETED_YEAR_RE = re.compile(r"\([^()]*(?:19|20)\d{2}\)")
 # “Restat 2d of Contracts, § 347”: a code or restatement cited by section.
@@ -102,6 +104,8 @@ PUBLISHED_RE = re.compile(r"^\s*[（(][^）)]*(?:[:：]|出版|書房|書店|社
 SEGMENT_RE = re.compile(
     r"。|\s*[;；]\s*|(?:(?<=[a-z)\]>”\"'0-9]{2}\.)|(?<=>\.))\s+(?=[A-Z“\"*「『(])"
 )
+ABBREVIATION_BEFORE_RE = re.compile(r"\b[A-Z][a-z]{0,4}\.$")
+ABBREVIATION_AFTER_RE = re.compile(r"[A-Z][A-Za-z]{0,5}\.")
 MARKDOWN_LINK_SPAN_RE = re.compile(r"\[[^\]]*\]\([^)\s]*\)")
 # Words that introduce a citation inside a note's prose.
 CUE_RE = re.compile(
@@ -211,6 +215,12 @@ def _segments(text: str) -> list[tuple[str, str]]:
     # A sentence break inside a link's text (“[Jacobsen, 2007 U.S. Dist. LEXIS 63568](…)”) is none.
     links = [match.span() for match in MARKDOWN_LINK_SPAN_RE.finditer(read)]
     bounds = [(a, b) for a, b in bounds if not any(start < a < end for start, end in links)]
+    # Nor is the period of an abbreviated name (“11 Pub. Cont. Rep. 17”, “Yale L. J.”).
+    bounds = [
+        (a, b)
+        for a, b in bounds
+        if not (ABBREVIATION_BEFORE_RE.search(read[:a]) and ABBREVIATION_AFTER_RE.match(read[b:]))
+    ]
     parts: list[tuple[str, str]] = []
     start = 0
     for begin, end in [*bounds, (len(read), len(read))]:
@@ -314,7 +324,9 @@ def _read_segment(
     pages = _pages(locator)
     printed = locator.group(0) if locator else ""
     if locator is None:
-        bare = _bare_page(segment)
+        bare = _bare_page(segment) or (
+            AUTHOR_DATE_PAGE_RE.search(segment) if AUTHOR_DATE_RE.match(segment) else None
+        )
         if bare is not None:
             printed, pages = bare.group(0).strip(" ,.。"), _pages(bare)
     quoted = _title(segment)
@@ -367,7 +379,7 @@ def _read_segment(
                 gettext("“%(text)s”: a page locator with no work it belongs to")
                 % {"text": _clip(segment)}
             )
-        return [_short(resolved, printed, pages, earlier, "guessed")]
+        return [_short(resolved, printed, pages, earlier)]
     return []
 
 
@@ -545,9 +557,9 @@ TITLE_PATTERNS = (
     r"「([^」]+)」",
     r'"([^"]+)"',
     r"(?<![\w])‘(.+?)’(?=[\s,.;:)]|$)",
+    r"\[([^\]]+)\]\(https?://[^)\s]+\)",
     r"\*([^*]+)\*",
     r"『([^』]+)』",
-    r"\[([^\]]+)\]\(https?://[^)\s]+\)",
 )
 
 
@@ -651,13 +663,13 @@ def _resolve_short_form(
     """The earlier work a short form names, and how: "short" (its title), "guessed" (the start
     of its title, or its author alone)."""
     if title:
-        wanted = normalise_title(title)
+        wanted = _short_title(title)
         for ref in reversed(earlier.works):
             main_title = re.split(r"[:：]", ref.title)[0]
-            if wanted in (normalise_title(ref.title), normalise_title(main_title)):
+            if wanted in (_short_title(ref.title), _short_title(main_title)):
                 return ref, "short"
         for ref in reversed(earlier.works):
-            if normalise_title(ref.title).startswith(wanted) and len(wanted) >= 4:
+            if _short_title(ref.title).startswith(wanted) and len(wanted) >= 4:
                 return ref, "guessed"
         return None, ""
     op_cit = OP_CIT_RE.search(segment)
@@ -667,6 +679,12 @@ def _resolve_short_form(
             if author and (author in ref.author or _surname(author) in ref.author):
                 return ref, "guessed"
     return None, ""
+
+
+def _short_title(title: str) -> str:
+    """A title as a short form may print it: without a leading article (The Alliance Dilemma →
+    Alliance Dilemma)."""
+    return normalise_title(re.sub(r"^\s*(?:the|an?)\s+", "", title, flags=re.IGNORECASE))
 
 
 def _surname(name: str) -> str:
