@@ -86,6 +86,23 @@ ACCESS_RE = re.compile(
     r"^(?:accessed|retrieved|last visited|visited|viewed|閲覧|最終閲覧|参照日|アクセス)",
     re.IGNORECASE,
 )
+NAME_PARTICLES = {
+    "and",
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "et",
+    "al.",
+    "ed.",
+    "eds.",
+}
 # Words that make a note a pointer to another note's work.
 SHORT_FORM_WORD_RE = re.compile(
     r"\b(?:ibid|id|op\.\s*cit|loc\.\s*cit)\.|\bsupra\b|同上|同前|同書|前掲", re.IGNORECASE
@@ -105,6 +122,11 @@ SEGMENT_RE = re.compile(
     r"。|\s*[;；]\s*|(?:(?<=[a-z)\]>”\"'0-9]{2}\.)|(?<=>\.))\s+(?=[A-Z“\"*「『(])"
 )
 ABBREVIATION_BEFORE_RE = re.compile(r"\b[A-Z][a-z]{0,4}\.$")
+# “Media.net Advert. FZ-LLC v. NetSeer”: a case's name goes on after an abbreviation.
+CASE_WORD_BEFORE_RE = re.compile(r"\b[A-Z][\w'’]{0,8}\.$")
+CASE_NAME_AHEAD_RE = re.compile(r"[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}\s+v\.\s")
+# “ed. Robert K. Nelson”, “trans. Tim Parks”, “et al. Title”: no sentence ends there.
+LOWERCASE_ABBREVIATION_RE = re.compile(r"\b(?:ed|eds|trans|comp|rev|vol|vols|no|al|cf|repr)\.$")
 ABBREVIATION_AFTER_RE = re.compile(r"[A-Z][A-Za-z]{0,5}\.")
 MARKDOWN_LINK_SPAN_RE = re.compile(r"\[[^\]]*\]\([^)\s]*\)")
 # Words that introduce a citation inside a note's prose.
@@ -220,6 +242,8 @@ def _segments(text: str) -> list[tuple[str, str]]:
         (a, b)
         for a, b in bounds
         if not (ABBREVIATION_BEFORE_RE.search(read[:a]) and ABBREVIATION_AFTER_RE.match(read[b:]))
+        and not LOWERCASE_ABBREVIATION_RE.search(read[:a])
+        and not (CASE_WORD_BEFORE_RE.search(read[:a]) and CASE_NAME_AHEAD_RE.match(read[b:]))
     ]
     parts: list[tuple[str, str]] = []
     start = 0
@@ -306,7 +330,12 @@ def _parse_note(
 def _reads_like_reference(text: str) -> bool:
     """A URL, a short-form word or a page locator: what a note that is not a reference lacks."""
     read = normalise_numerals(text)
-    return bool(URL_RE.search(read) or SHORT_FORM_WORD_RE.search(read) or LOCATOR_RE.search(read))
+    return bool(
+        URL_RE.search(read)
+        or SHORT_FORM_WORD_RE.search(read)
+        or LOCATOR_RE.search(read)
+        or AT_PAGE_RE.search(read)
+    )
 
 
 def _read_segment(
@@ -359,6 +388,16 @@ def _read_segment(
         )
     if title or OP_CIT_RE.search(segment):
         resolved, how = _resolve_short_form(segment, title, earlier, document_author)
+        if (
+            resolved is None
+            and title
+            and not (printed or SHORT_FORM_WORD_RE.search(segment))
+            and _only_a_name_before(segment, title)
+        ):
+            # A work named with no page and no word pointing back (『歎異抄』, a bibliography's
+            # entry): the note cites the work as a whole, not a short form of it.
+            source = _full_reference(segment, printed_segment, title, document_author)
+            return [ParsedCitation(source, "full", how="full")]
         if resolved is None:
             raise _Unresolved(
                 gettext(
@@ -425,7 +464,7 @@ def _legal(
                     "cited in an earlier note"
                 )
                 % {"number": note.number, "text": found.printed},
-                title="",
+                title=found.antecedent,
                 author="",
                 refuse=False,
             )
@@ -517,6 +556,16 @@ def _by_author(before: str, earlier: list[SourceRef], document_author: str) -> S
         if ref.author and (author in ref.author or _surname(author) in ref.author.split())
     }
     return next(iter(works.values())) if len(works) == 1 else None
+
+
+def _only_a_name_before(segment: str, title: str) -> bool:
+    """Whether nothing but an author's name comes before the title (Smith, *Title*; 親鸞『…』),
+    not a sentence (“As discussed in Chapter 1, "Getting started,"”)."""
+    before = segment.partition(title)[0]
+    if re.search(r"[\u3041-\u309f]", before):
+        return False
+    words = re.findall(r"[A-Za-z][\w.'’-]*", before)
+    return all(word[0].isupper() or word in NAME_PARTICLES for word in words)
 
 
 def _in_prose(segment: str, title: str) -> bool:
