@@ -186,3 +186,12 @@ def test_the_seed_citations_say_how_they_were_read() -> None:
     hows = dict(Citation.objects.filter(note__document=document).values_list("note__number", "how"))
     assert hows == {1: "full", 2: "full", 3: "short", 4: "full", 5: "full", 6: "short",
                     7: "full", 8: "short", 9: "full", 10: "short"}  # fmt: skip
+
+
+def test_a_stray_quotation_mark_in_a_long_note_does_not_stall_the_import() -> None:
+    import time
+
+    started = time.monotonic()
+    [note] = read("“" * 20000 + " Smith, *Title* (Press, 2001).")
+    assert time.monotonic() - started < 5  # it took 25 s before titles were bounded
+    assert note.citations == [] or note.citations[0].source.title == "Title"

@@ -47,7 +47,7 @@ NAME_TOKENS_RE = re.compile(r"(?:[A-Z][\w.&'’-]*\s+)+$")
 LEADING_SIGNAL_RE = re.compile(
     r"^(?:(?:See|Cf\.|But|Accord|Contra|Compare|E\.g\.,?)(?:\s+(?:also|generally|see|cf\.))?,?\s+)+"
 )
-MARKDOWN_LINK_RE = re.compile(r"\[([^\]]+)\]\((?:https?://[^)\s]+)\)")
+MARKDOWN_LINK_RE = re.compile(r"\[([^\]]{1,500})\]\((?:https?://[^)\s]{1,2000})\)")
 
 
 @dataclass
@@ -131,7 +131,7 @@ def _case_name(text: str, citation: Any) -> str:
     name = re.split(r",\s*(?:No\.|\d)", name)[0].strip(" ,*")
     if " v. " not in name:
         return name
-    before = NAME_TOKENS_RE.search(text[:start])
+    before = NAME_TOKENS_RE.search(text[max(0, start - 120) : start])
     if before:
         name = (before.group(0) + name).strip()
     return LEADING_SIGNAL_RE.sub("", name)

@@ -128,7 +128,7 @@ CASE_NAME_AHEAD_RE = re.compile(r"[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}
 # “ed. Robert K. Nelson”, “trans. Tim Parks”, “et al. Title”: no sentence ends there.
 LOWERCASE_ABBREVIATION_RE = re.compile(r"\b(?:ed|eds|trans|comp|rev|vol|vols|no|al|cf|repr)\.$")
 ABBREVIATION_AFTER_RE = re.compile(r"[A-Z][A-Za-z]{0,5}\.")
-MARKDOWN_LINK_SPAN_RE = re.compile(r"\[[^\]]*\]\([^)\s]*\)")
+MARKDOWN_LINK_SPAN_RE = re.compile(r"\[[^\]]{0,500}\]\([^)\s]{0,2000}\)")
 # Words that introduce a citation inside a note's prose.
 CUE_RE = re.compile(
     r"^(?:.*?[、，,]\s*)?(?:see also|see|cf\.|compare|according to)\s+"
@@ -601,21 +601,23 @@ def _pages(locator: re.Match[str] | None) -> tuple[str, str]:
     return first, last
 
 
+# Titles are at most a few hundred characters: the bound keeps a stray quotation mark in a long
+# note from costing a scan of the rest of the note at every position.
 TITLE_PATTERNS = (
-    r"“([^”\"]+)[”\"]",
-    r"「([^」]+)」",
-    r'"([^"]+)"',
-    r"(?<![\w])‘(.+?)’(?=[\s,.;:)]|$)",
-    r"\[([^\]]+)\]\(https?://[^)\s]+\)",
-    r"\*([^*]+)\*",
-    r"『([^』]+)』",
+    r"“([^”\"]{1,500})[”\"]",
+    r"「([^」]{1,500})」",
+    r'"([^"]{1,500})"',
+    r"(?<![\w])‘(.{1,500}?)’(?=[\s,.;:)]|$)",
+    r"\[([^\]]{1,500})\]\(https?://[^)\s]{1,2000}\)",
+    r"\*([^*]{1,500})\*",
+    r"『([^』]{1,500})』",
 )
 
 
 def _title(segment: str) -> str:
     # An article's title is quoted, the journal or book it appears in italicised or in 『』; a
     # Markdown link's text names the page it links to.
-    books = [match.span() for match in re.finditer(r"『[^』]+』", segment)]
+    books = [match.span() for match in re.finditer(r"『[^』]{1,500}』", segment)]
     for pattern in TITLE_PATTERNS:
         for match in re.finditer(pattern, segment):
             if pattern.startswith("「") and any(a < match.start() < b for a, b in books):
@@ -629,7 +631,11 @@ def _title(segment: str) -> str:
 
 
 def _without_titles(segment: str) -> str:
-    return re.sub(r"\*[^*]+\*|“[^”]+”|「[^」]+」|『[^』]+』|‘[^‘]+’(?=[\s,.;:)]|$)", "", segment)
+    return re.sub(
+        r"\*[^*]{1,500}\*|“[^”]{1,500}”|「[^」]{1,500}」|『[^』]{1,500}』|‘[^‘]{1,500}’(?=[\s,.;:)]|$)",
+        "",
+        segment,
+    )
 
 
 def _full_reference(
