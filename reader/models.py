@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .caching import forget
@@ -363,6 +364,18 @@ class Citation(OnSourcePages, models.Model):
 
     def get_absolute_url(self) -> str:
         return self.note.get_absolute_url()
+
+    @property
+    def how_display(self) -> str:
+        """How the importer found the work, as the reader says it (“short form of note 3”)."""
+        if self.how == self.How.SHORT and self.how_note:
+            return gettext("short form of note %(number)s") % {"number": self.how_note}
+        return str(self.How(self.how).label) if self.how else ""
+
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether the reader should say how the work was found: it was not read from the note."""
+        return self.how in (self.How.LIBRARY, self.How.GUESSED)
 
     def source_url_at_page(self, pages: dict[str, int | None] | None = None) -> str:
         """The work itself, at the first page cited when it is a PDF."""

@@ -195,3 +195,25 @@ def test_a_stray_quotation_mark_in_a_long_note_does_not_stall_the_import() -> No
     [note] = read("“" * 20000 + " Smith, *Title* (Press, 2001).")
     assert time.monotonic() - started < 5  # it took 25 s before titles were bounded
     assert note.citations == [] or note.citations[0].source.title == "Title"
+
+
+def test_a_year_in_kanji_numerals_is_a_date_for_reference_managers() -> None:
+    from reader.bibliography import date_parts
+
+    assert date_parts("二〇二〇年三月") == [2020]
+    assert date_parts("２０１７年１月") == [2017, 1]
+
+
+@pytest.mark.django_db
+def test_the_reader_says_when_a_citation_was_guessed(tmp_path: Path, client: object) -> None:
+    document = commentary(
+        tmp_path,
+        "John Smith, *The Alliance Dilemma* (New York: Columbia University Press, 2007), 21.",
+        "Ibid., 22.",
+        "*Alliance*, 41.",
+    )
+    page = client.get(document.get_absolute_url()).content.decode()  # type: ignore[attr-defined]
+    assert page.count('class="citation-how"') == 1
+    assert '<span class="citation-how">(Guessed)</span>' in page
+    short = Citation.objects.get(note__document=document, note__number=2)
+    assert short.how_display == "short form of note 1"
