@@ -120,6 +120,8 @@ PUBLISHED_RE = re.compile(r"^\s*[（(][^）)]*(?:[:：]|出版|書房|書店|社
 # semicolon, an English sentence (not after an abbreviation such as p., No. or U.S.).
 SEGMENT_RE = re.compile(
     r"。|\s*[;；]\s*|(?:(?<=[a-z)\]>”\"'0-9]{2}\.)|(?<=>\.))\s+(?=[A-Z“\"*「『(])"
+    # “…, <URL>, see also Katherine Hayles, *Writing Machines* (…)”: a second work in a sentence.
+    r"|,?\s+(?=(?:see also|see|cf\.)\s+[A-Z*“「『\"])"
 )
 ABBREVIATION_BEFORE_RE = re.compile(r"\b[A-Z][a-z]{0,4}\.$")
 # “Media.net Advert. FZ-LLC v. NetSeer”: a case's name goes on after an abbreviation.
@@ -131,7 +133,7 @@ ABBREVIATION_AFTER_RE = re.compile(r"[A-Z][A-Za-z]{0,5}\.")
 MARKDOWN_LINK_SPAN_RE = re.compile(r"\[[^\]]{0,500}\]\([^)\s]{0,2000}\)")
 # Words that introduce a citation inside a note's prose.
 CUE_RE = re.compile(
-    r"^(?:.*?[、，,]\s*)?(?:see also|see|cf\.|compare|according to)\s+"
+    r"^(?:.*?[、，,][”\"’]?\s*)?(?:see also|see|cf\.|compare|according to)\s+"
     r"|^詳しくは[、，]?|^(?:また|なお)[、，]",
     re.IGNORECASE,
 )
@@ -291,6 +293,8 @@ def _parse_note(
     # introduces it, it starts with Ibid. or Id., it is a full reference or it cites a case.
     for index, (segment, printed) in enumerate(_segments(note.text)):
         cue = CUE_RE.match(segment) or SIGNAL_RE.match(segment)
+        if cue and _title(cue.group(0)) and not _in_prose(cue.group(0), _title(cue.group(0))):
+            cue = None  # “Doe, *Title* (Press, 2001), see <URL>”: the cue follows the reference
         body = segment[cue.end() :] if cue else segment
         printed_body = printed[cue.end() :] if cue else printed
         legal = legal_citations(body)
