@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reader', '0008_source_file'),
+        ('reader', '0009_source_library'),
     ]
 
     operations = [
