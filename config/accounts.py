@@ -1,11 +1,15 @@
 """Logging in and resetting a password. Who may use them: everyone.
 
 Failed logins are counted by django-axes on every login that goes through Django's
-`authenticate` (/accounts/login/, /admin/login/ and /api/auth/token/), per account and per client
-address (the address the API's throttles count: with NUM_PROXIES unset, the socket's). Past
-AXES_FAILURE_LIMIT failures, logins for that account, and from that address, are refused, even
-with the right password, until AXES_COOLOFF_TIME has passed without a new failure: `locked_out`
-says so, with the wait. `manage.py axes_reset_username NAME` lifts a lockout at once.
+`authenticate` (/accounts/login/, /admin/login/ and /api/auth/token/), per account and per
+(account, client address) pair (the address the API's throttles count: with NUM_PROXIES unset,
+the socket's): past AXES_FAILURE_LIMIT failures, logins for that account are refused, even with
+the right password. Per address alone, across accounts, the limit is LOGIN_ADDRESS_FAILURE_LIMIT,
+much higher: an office behind one NAT shares an address, and one user's typos (or someone who
+knows a user name) must not lock out everyone there; guessing many accounts from one address is
+still stopped (`LoginFailures`). A lockout lasts until AXES_COOLOFF_TIME has passed without a new
+failure: `locked_out` says so, with the wait. `manage.py axes_reset_username NAME` (or
+`axes_reset_ip ADDRESS`) lifts a lockout at once.
 
 The password reset needs e-mail: without it (settings.PASSWORD_RESET off) its pages say that it is
 not available, rather than fail to send.
@@ -16,9 +20,14 @@ from __future__ import annotations
 import math
 from typing import Any, cast
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -35,6 +44,32 @@ def client_address(request: HttpRequest) -> str | None:
     request that has none (a login made in code, as the tests' force_login)."""
     address = BaseThrottle().get_ident(cast(Any, request))  # it reads only request.META
     return str(address) if address else None
+
+
+class LoginFailures(AxesDatabaseHandler):
+    """Axes's database handler with a limit per client address of its own (AXES_HANDLER).
+
+    The failures counted against AXES_FAILURE_LIMIT are the account's (AXES_LOCKOUT_PARAMETERS);
+    an address with LOGIN_ADDRESS_FAILURE_LIMIT failures or more, whatever the accounts, counts
+    as at the limit for every account. The address is kept out of AXES_LOCKOUT_PARAMETERS on
+    purpose: Axes deletes the attempts matching any of them on a successful login, and bob's
+    login would then wipe alice's failures from the same address."""
+
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        failures = int(super().get_failures(request, credentials))
+        if self.address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return max(failures, int(get_failure_limit(request, credentials)))
+        return failures
+
+    def address_failures(self, request: Any) -> int:
+        """The failures from the request's address in the cool-off, across accounts."""
+        address = getattr(request, "axes_ip_address", None)
+        if not address:
+            return 0
+        attempts = AccessAttempt.objects.filter(
+            ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+        )
+        return int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
 
 
 def locked_out(

@@ -1,6 +1,7 @@
 """Rate limits for pages outside the API (the search page, the password reset), with the same
 counting as the API's (config.api.throttles): per account when logged in, else per client
-address, in the shared cache."""
+address, in the shared cache. A cache that does not answer counts nothing (config.cache answers
+as an empty cache and logs the failure): the request goes through, rather than fail or wait."""
 
 from __future__ import annotations
 

@@ -16,12 +16,17 @@ a change shows in every worker within READER_LOCAL_SECONDS (each keeps the pages
 for that long without asking the cache); with the per-process default cache, another process (a
 worker, an import command) does not see the mark, and each worker reads its stamps anew after
 READER_STAMP_SECONDS.
+
+The cache may fail (config.cache): reads then miss and pages are rendered from the database, and
+`renew` records in the database the marks a change could not give their new value, which
+`renew_stale` gives them when the cache answers again.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -30,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -38,11 +43,15 @@ from django.utils.translation import get_language
 
 from .middleware import DATABASE_UNAVAILABLE
 
+log = logging.getLogger(__name__)
+
 View = Callable[..., HttpResponseBase]
 # A scope's stamp: what changes whenever its pages change, and the Unix time of that change.
 Stamp = tuple[str, float]
 
 SOURCES = "sources"
+# Stale keys renewed at once after an outage (more wait for the next announcement).
+STALE_BATCH = 1000
 
 # What a shared page varies by besides its path: the language (from the cookie or the
 # browser's Accept-Language), the encoding, and whether there is a login (the cookie).
@@ -85,15 +94,61 @@ def _valid(held: Any, mark: Any) -> Stamp | None:
 def forget(documents: Iterable[str] = (), *, sources: bool = False) -> None:
     """Show anew the pages of these documents (by slug) and, with `sources`, of the sources."""
     scopes = [document_scope(slug) for slug in documents] + ([SOURCES] if sources else [])
-    if not scopes:
-        return
+    if scopes:
+        renew([_stamp_keys(scope)[1] for scope in scopes])
+
+
+def renew(keys: list[str]) -> None:
+    """Give these tokens of the shared cache (change marks, versions) new random values, at once
+    and again after the commit (a value read before the commit would otherwise outlive it).
+
+    The cache may not answer (down, hanging, its circuit open: config.cache): the write that
+    called this goes on all the same, and the keys the cache did not take are recorded in the
+    database (StaleCacheKey), with the write itself when it is in a transaction. `renew_stale`
+    renews them when the cache answers again, so that no page or version older than the write
+    is served once it is back. While it does not answer, nothing stale is served either: every
+    read misses."""
 
     def mark() -> None:
-        cache.set_many({_stamp_keys(scope)[1]: _new_mark() for scope in scopes}, None)
+        failed = cache.set_many({key: _new_mark() for key in keys}, None)
         _local.clear()  # this process's copies; other processes' expire within a second
+        if failed:
+            _record_stale(failed)
 
-    mark()
-    transaction.on_commit(mark)  # a stamp read before the commit is then out of date too
+    mark()  # recorded with the write, in its transaction, if the cache does not take it
+    transaction.on_commit(mark)
+
+
+def _record_stale(keys: list[str]) -> None:
+    from .models import StaleCacheKey  # the models import this module
+
+    try:
+        with transaction.atomic():  # a failure here leaves the caller's transaction usable
+            StaleCacheKey.objects.bulk_create([StaleCacheKey(key=key) for key in keys])
+    except DatabaseError:  # the write goes on: say what could not be kept
+        log.exception("Neither the cache nor the database took the stale keys %s", keys)
+
+
+def renew_stale(**kwargs: Any) -> bool:
+    """Renew the tokens recorded while the cache did not answer (receiver of
+    config.cache.cache_recovered). False when that could not be done now (it is tried again)."""
+    from .models import StaleCacheKey
+
+    try:
+        stale = list(StaleCacheKey.objects.values_list("pk", "key")[:STALE_BATCH])
+    except DatabaseError:  # the database is down too: tried again a few seconds later
+        log.warning("Could not read the cache keys left stale by an outage", exc_info=True)
+        return False
+    except RuntimeError:  # no database to be used here (a test that has none)
+        return True
+    if not stale:
+        return True
+    if cache.set_many({key: _new_mark() for _, key in stale}, None):
+        return False
+    StaleCacheKey.objects.filter(pk__in=[pk for pk, _ in stale]).delete()
+    _local.clear()
+    log.warning("Renewed %d cache keys left stale by an outage", len(stale))
+    return len(stale) < STALE_BATCH
 
 
 def _new_mark() -> str:

@@ -451,3 +451,15 @@ class CitationFix(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.slug} note {self.note_number} → {self.source.slug}"
+
+
+class StaleCacheKey(models.Model):
+    """A token of the shared cache (a scope's change mark, a document's annotation version) that a
+    change could not renew because the cache did not answer: reader.caching renews it, and
+    deletes this row, when the cache answers again."""
+
+    key = models.CharField(max_length=250)
+    recorded = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -107,12 +107,20 @@ def sources_stamp(**kwargs: str) -> Stamp:
     return version, max(times).timestamp() if times else 0.0
 
 
+# Document bodies this process rendered or fetched lately, by the same key as in the shared cache
+# (which names the revision and the last change, so a copy is never out of date): the body is most
+# of the work of a page, and a cache that does not answer (config.cache) must not make every page
+# render it again.
+_bodies: dict[str, str] = {}
+LOCAL_BODIES = 16
+
+
 @readable
 @shared_by_anonymous(document_scope, document_stamp)
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     doc = get_object_or_404(Document, slug=slug)
     key = f"reader:body:{doc.pk}:{doc.revision}:{doc.updated.timestamp()}:{get_language()}"
-    body = cache.get(key)
+    body = _bodies.get(key) or cache.get(key)
     if body is None:
         rows = layout(doc)
         evidence = {row.note: row for row in ledger(doc, AnonymousUser())}  # no judgements
@@ -121,6 +129,9 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
                 note.evidence = evidence.get(note.number)  # type: ignore[attr-defined]
         body = render_to_string("reader/_document_body.html", {"document": doc, "rows": rows})
         cache.set(key, body, settings.READER_CACHE_SECONDS)
+    if len(_bodies) >= LOCAL_BODIES:
+        _bodies.clear()
+    _bodies[key] = body
     context = {
         "document": doc,
         "body": mark_safe(body),  # rendered from our escaped template

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from reader import caching
+from reader import views as reader_views
 from reader.importers.commentary import import_commentary
 from reader.models import Document
 
@@ -45,6 +46,7 @@ def pytest_report_header() -> str:
 def _fresh_cache() -> None:
     cache.clear()
     caching._local.clear()  # the pages this process served lately
+    reader_views._bodies.clear()  # and the document bodies it rendered
 
 
 @pytest.fixture(autouse=True)

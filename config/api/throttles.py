@@ -1,5 +1,6 @@
 """Rate limits per user and per client address, counted in the configured cache (Redis in
-production, so that the limits hold across worker processes)."""
+production, so that the limits hold across worker processes). While the cache does not answer,
+they count nothing and let requests through (config.cache)."""
 
 from __future__ import annotations
 
