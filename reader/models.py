@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .caching import forget
@@ -334,6 +335,12 @@ class Citation(OnSourcePages, models.Model):
         SHORT = "short", _("Short form")
         FIXED = "fixed", _("Set by an analyst")
 
+    class How(models.TextChoices):
+        FULL = "full", _("Read from a full reference")
+        SHORT = "short", _("Short form of an earlier note")
+        LIBRARY = "library", _("Found in the library")
+        GUESSED = "guessed", _("Guessed")
+
     note = models.ForeignKey(Note, models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, models.PROTECT, related_name="citations")
     form = models.CharField(max_length=10, choices=Form.choices)
@@ -346,6 +353,11 @@ class Citation(OnSourcePages, models.Model):
     passage = models.ForeignKey(
         SourcePassage, models.SET_NULL, null=True, blank=True, related_name="citations"
     )
+    # How the importer found the work, so that the reader and the ledger can say so.
+    how = models.CharField(max_length=10, choices=How.choices, blank=True)
+    how_note = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The note whose full reference a short form abbreviates."
+    )
 
     objects = CitationQuerySet.as_manager()
 
@@ -357,6 +369,18 @@ class Citation(OnSourcePages, models.Model):
 
     def get_absolute_url(self) -> str:
         return self.note.get_absolute_url()
+
+    @property
+    def how_display(self) -> str:
+        """How the importer found the work, as the reader says it (“short form of note 3”)."""
+        if self.how == self.How.SHORT and self.how_note:
+            return gettext("short form of note %(number)s") % {"number": self.how_note}
+        return str(self.How(self.how).label) if self.how else ""
+
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether the reader should say how the work was found: it was not read from the note."""
+        return self.how in (self.How.LIBRARY, self.How.GUESSED)
 
     def source_url_at_page(self, pages: dict[str, int | None] | None = None) -> str:
         """The work itself, at the first page cited when it is a PDF."""
