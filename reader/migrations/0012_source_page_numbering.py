@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reader', '0010_stale_cache_key'),
+        ('reader', '0011_citation_how'),
     ]
 
     operations = [
