@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
+from .importers.notes import normalise_numerals
 from .models import Citation, Document, Source
 
 CSL_TYPES: dict[str, str] = {
@@ -117,6 +118,7 @@ def person_name(name: str) -> tuple[str, str] | None:
 def date_parts(printed: str) -> list[int]:
     """[year, month, day] (as many as printed) from January 2026, November 13, 2025, 2025年6月16日
     or 2026-01-23; [] when there is no year."""
+    printed = normalise_numerals(printed)  # 二〇二〇年, ２０２０年
     match = JAPANESE_DATE_RE.search(printed) or ISO_DATE_RE.search(printed)
     if match:
         values = [match.group("year"), match.group("month"), match.group("day")]

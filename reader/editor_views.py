@@ -20,7 +20,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import is_analyst
+from accounts.models import in_group, is_analyst
 
 from .importers.commentary import ImportResult, import_commentary
 from .importers.parsed import CommentaryFormatError
@@ -31,9 +31,11 @@ MAX_UPLOAD = 20 * 1024 * 1024  # bytes
 
 
 def is_editor(user: Any) -> bool:
+    """Who may import commentaries: staff and the editors group (the user's groups are read
+    once per request, as for the analysts group)."""
     if not user.is_authenticated:
         return False
-    return bool(user.is_staff or user.groups.filter(name=EDITORS_GROUP).exists())
+    return bool(user.is_staff or in_group(user, EDITORS_GROUP))
 
 
 class CommentaryUploadForm(forms.Form):

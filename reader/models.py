@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .caching import forget
@@ -45,6 +46,9 @@ class Source(models.Model):
     file_name = models.CharField(_("file name as given"), max_length=255, blank=True)
     file_type = models.CharField(_("file type"), max_length=100, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
+    # How the analyst said the file's pages are printed when it has no page labels of its own:
+    # reader.pages.PageNumbering's ranges ([] for the file's own labels, or none given).
+    page_numbering = models.JSONField(_("page numbering"), default=list, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -161,6 +165,7 @@ class SourceProcessing(models.Model):
     file = models.CharField(max_length=300, blank=True)  # the upload, in the storage
     file_name = models.CharField(max_length=255)
     first_page_label = models.CharField(max_length=20, blank=True)
+    numbering = models.CharField(max_length=500, blank=True)  # reader.pages.PageNumbering
     attempts = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
     started = models.DateTimeField(null=True, blank=True)
@@ -413,6 +418,12 @@ class Citation(OnSourcePages, models.Model):
         SHORT = "short", _("Short form")
         FIXED = "fixed", _("Set by an analyst")
 
+    class How(models.TextChoices):
+        FULL = "full", _("Read from a full reference")
+        SHORT = "short", _("Short form of an earlier note")
+        LIBRARY = "library", _("Found in the library")
+        GUESSED = "guessed", _("Guessed")
+
     note = models.ForeignKey(Note, models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, models.PROTECT, related_name="citations")
     form = models.CharField(max_length=10, choices=Form.choices)
@@ -425,6 +436,11 @@ class Citation(OnSourcePages, models.Model):
     passage = models.ForeignKey(
         SourcePassage, models.SET_NULL, null=True, blank=True, related_name="citations"
     )
+    # How the importer found the work, so that the reader and the ledger can say so.
+    how = models.CharField(max_length=10, choices=How.choices, blank=True)
+    how_note = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The note whose full reference a short form abbreviates."
+    )
 
     objects = CitationQuerySet.as_manager()
 
@@ -436,6 +452,18 @@ class Citation(OnSourcePages, models.Model):
 
     def get_absolute_url(self) -> str:
         return self.note.get_absolute_url()
+
+    @property
+    def how_display(self) -> str:
+        """How the importer found the work, as the reader says it (“short form of note 3”)."""
+        if self.how == self.How.SHORT and self.how_note:
+            return gettext("short form of note %(number)s") % {"number": self.how_note}
+        return str(self.How(self.how).label) if self.how else ""
+
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether the reader should say how the work was found: it was not read from the note."""
+        return self.how in (self.How.LIBRARY, self.How.GUESSED)
 
     def source_url_at_page(self, pages: dict[str, int | None] | None = None) -> str:
         """The work itself, at the first page cited when it is a PDF."""

@@ -41,6 +41,7 @@ from .importers.source import (
     import_source,
 )
 from .models import Source, SourceProcessing
+from .pages import PageNumbering, PageNumberingError
 
 # Uploads wait here for their task, or for the analyst's confirmation after a preview; the name
 # starts with the time they were put there (seconds since the epoch), which says when they expire.
@@ -60,12 +61,21 @@ def stage_file(path: Path) -> str:
 
 
 def start_reading(
-    source: Source, *, staged: str, file_name: str, first_page_label: str = ""
+    source: Source,
+    *,
+    staged: str,
+    file_name: str,
+    first_page_label: str = "",
+    numbering: PageNumbering | None = None,
 ) -> SourceProcessing:
     """Record the work to do on a staged file and queue it. Called outside a transaction (a
     worker must find the processing it is given), as the views and commands are."""
     processing = SourceProcessing.objects.create(
-        source=source, file=staged, file_name=file_name[:255], first_page_label=first_page_label
+        source=source,
+        file=staged,
+        file_name=file_name[:255],
+        first_page_label=first_page_label,
+        numbering=str(numbering) if numbering is not None else "",
     )
     enqueue(processing)
     return processing
@@ -103,10 +113,12 @@ def run(
     echo: StageProgress | None = None,
     password: str | None = None,
     shown_as: str = "",
+    raise_refusal: bool = False,
 ) -> SourceImportResult | None:
     """Read the processing's file into its source's pages; its state says how it went. None when
-    there was nothing to do (done already, or running elsewhere) or the file was refused. The
-    importer's messages name the file `shown_as` (the command line's path), else by its name."""
+    there was nothing to do (done already, or running elsewhere) or the file was refused (raised
+    instead with `raise_refusal`). The importer's messages name the file `shown_as` (the command
+    line's path), else by its name."""
     now = timezone.now()
     claimed = SourceProcessing.objects.filter(
         pk=processing_pk, status=SourceProcessing.Status.QUEUED
@@ -129,12 +141,17 @@ def run(
                 processing.source,
                 path,
                 first_page_label=processing.first_page_label or None,
+                numbering=PageNumbering.parse(processing.numbering)
+                if processing.numbering
+                else None,
                 password=password,
                 progress=_Reporter(processing, echo),
                 original_name=processing.file_name,
             )
-    except SourceFileError as error:
+    except (SourceFileError, PageNumberingError) as error:
         _finish(processing, SourceProcessing.Status.FAILED, str(error))
+        if raise_refusal:
+            raise
         return None
     except Exception as error:
         reason = gettext(
@@ -174,8 +191,8 @@ def _copy_of(processing: SourceProcessing, name: str) -> Iterator[Path]:
             shutil.copyfileobj(handle, out)
         try:
             yield path
-        except SourceFileError as error:
-            raise SourceFileError(str(error).replace(str(path), name)) from error
+        except SourceFileError as error:  # of its kind (an encrypted file's, say)
+            raise type(error)(str(error).replace(str(path), name)) from error
 
 
 class _Reporter:

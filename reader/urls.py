@@ -33,5 +33,6 @@ urlpatterns = [
         analyst_views.retry_source_processing,
         name="retry_source_processing",
     ),
+    path("sources/<str:slug>/numbering/", analyst_views.change_numbering, name="source_numbering"),
     path("passages/<int:pk>/original/", analyst_views.align_passage, name="align_passage"),
 ]

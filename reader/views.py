@@ -28,6 +28,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -55,7 +56,8 @@ from .ledger import (
     summarise,
 )
 from .middleware import DATABASE_UNAVAILABLE, unavailable
-from .models import Document, Source, SourcePage, SourceProcessing
+from .models import Claim, Document, Source, SourcePage, SourcePassage, SourceProcessing
+from .pages import PageRange
 from .reading import layout
 from .signals import answers, document_page_parts
 
@@ -236,6 +238,21 @@ def may_attach(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_staff or is_analyst(user)))
 
 
+def offer_to_attach(citing: list[tuple[Claim, str]], src: Source, user: Any) -> None:
+    """On a page's view, a claim that cannot be checked for want of the source's file links to
+    the form that attaches it (`claim.attach_url`; the source's own view has the form's button
+    above its claims): for those who may attach, and for visitors, who log in on the way; not
+    for members who may not."""
+    if user.is_authenticated and not may_attach(user):
+        return
+    url = reverse("reader:attach_source_file", args=[src.slug])
+    for claim, _pages in citing:
+        row = getattr(claim, "evidence", None)
+        evidence = row.evidence if row is not None else []
+        if any(e.missing_file and e.citation and e.citation.source_id == src.pk for e in evidence):
+            claim.attach_url = url  # type: ignore[attr-defined]
+
+
 @readable
 @shared_by_anonymous(lambda slug, label: SOURCES, sources_stamp)
 def source_page(request: HttpRequest, slug: str, label: str) -> HttpResponse:
@@ -251,6 +268,7 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
     can_align = bool(page.text) and is_analyst(request.user)
     citing = src.citations.of_page(page).claims()
     mark_claims(citing, request.user)
+    offer_to_attach(citing, src, request.user)
     passages = list(src.passages.select_related("block__document", "original").on_page(page))
     if can_align:
         for passage in passages:  # the likeliest original sentences, each with “Use this”
@@ -259,11 +277,21 @@ def source_page_context(request: HttpRequest, page: SourcePage) -> dict[str, obj
     return {
         "source": src,
         "page": page,
-        "pdf_url": src.viewer_url(page.label) or src.url_at_page(page.label),
+        "pdf_url": src.viewer_url(page.label, _passage_to_find(passages, src))
+        or src.url_at_page(page.label),
         "passages": passages,
         "citing": citing,
         "can_align": can_align,
     }
+
+
+def _passage_to_find(passages: list[SourcePassage], src: Source) -> int | None:
+    """The passage that the viewer opened from a page's view finds, as it does from the reader:
+    the first one quoted from the page whose words the source has (its own language, or aligned
+    with its original), else the first one."""
+    findable = [p for p in passages if p.language == src.language or p.original_id]
+    chosen = findable or passages
+    return chosen[0].pk if chosen else None
 
 
 @readable
@@ -385,8 +413,9 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
 @readable
 def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored PDF in the browser (pdf.js, static/reader/viewer.js), opened at the PDF page that
-    carries the printed page `?page=`, with the words of `?passage=` found on it: the passage
-    itself when it is in the source's language, else its aligned original."""
+    carries the printed page `?page=`, with the words of `?passage=` found on its pages: the
+    passage itself when it is in the source's language, else its aligned original. The page
+    list marks the pages the commentaries cite."""
     src = get_object_or_404(Source, slug=slug)
     if not src.has_pdf_file:
         raise Http404("No PDF file is stored for this source.")
@@ -396,9 +425,17 @@ def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
     by_index = {index: label for label, index in indexes.items() if index is not None}
     label = request.GET.get("page", "")
     number = src.pdf_page_number(label, indexes) if label else 1
+    if number is None and re.fullmatch(r"#[0-9]+", label):  # a PDF page, as the viewer writes it
+        number = min(int(label[1:]), max(by_index, default=0) + 1) or 1
+    labels = [by_index.get(index, "") for index in range(max(by_index, default=-1) + 1)]
+    cited = {
+        page for first, last in src.citations.values_list("first_page", "last_page")
+        for page in PageRange(first, last).labels()
+    }  # fmt: skip
     context: dict[str, Any] = {
         "source": src,
-        "labels": [by_index.get(index, "") for index in range(max(by_index, default=-1) + 1)],
+        "labels": labels,
+        "page_list": [(place + 1, name, name in cited) for place, name in enumerate(labels)],
         "number": number or 1,
         "missing": label if label and number is None else "",
         "find": "",
@@ -407,8 +444,14 @@ def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
     passage = src.passages.filter(pk=int(wanted)).first() if wanted.isdigit() else None
     if passage is not None:
         original = passage if passage.language == src.language else passage.original
+        where = original or passage
+        numbers = [indexes[page] for page in where.pages.labels() if indexes.get(page) is not None]
         context["passage"] = passage
-        context["find"] = original.text if original else ""
+        context["find"] = {
+            "text": original.text if original else "",
+            "pages": [index + 1 for index in numbers if index is not None],
+            "where": where.pages_display,
+        }
     return render(request, "reader/source_viewer.html", context)
 
 

@@ -65,12 +65,6 @@ def line_of(text: str, fragment: str) -> int:
         ("公表した¹。", "公表した¹¹。", "公表した¹¹", "marker 11 has no note 11"),
         ("を公表した¹。", "を公表した。", "¹ U.S.", "note 1 has no marker in the text"),
         ("\n\n⁵ U.S.", "\n\n⁴ U.S.", "⁴ U.S.", "note 4 is defined twice (first at line"),
-        (
-            "\n\n¹⁰ 「李在明政権の発足と在韓米軍の戦略的柔軟性」2頁。",
-            "\n\n¹⁰ 『存在しない本』2頁。",
-            "¹⁰ 『存在しない本』",
-            "the short form “『存在しない本』2頁” resolves to no source",
-        ),
         ("表明済みであり⁴、", "表明済みであり³、", "表明済みであり³", "marker 3 appears twice"),
     ],
 )
@@ -86,6 +80,21 @@ def test_it_names_the_line_of_each_error_and_changes_nothing(
     assert message in str(raised.value)
     assert str(raised.value).startswith(f"line {line_of(text, fragment)}: ")
     assert snapshot() == before
+
+
+def test_a_short_form_of_a_work_never_cited_goes_to_review_and_the_rest_imports(
+    tmp_path: Path,
+) -> None:
+    text = seed_with(
+        "\n\n¹⁰ 「李在明政権の発足と在韓米軍の戦略的柔軟性」2頁。", "\n\n¹⁰ 『存在しない本』2頁。"
+    )
+    document = import_commentary(write(tmp_path, "npi-commentary-80.txt", text)).document
+
+    assert document.notes.count() == 10
+    assert not document.notes.get(number=10).citations.exists()
+    [review] = document.import_summary["to_review"]
+    assert review["note"] == 10
+    assert "the short form “『存在しない本』2頁” resolves to no source" in review["reason"]
 
 
 def test_the_command_reports_the_error_and_the_line(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from reader.importers.parsed import CommentaryFormatError
 from reader.models import Document, Source
 
 from .helpers import ROOT, SEED, logged_in, make_user, run_manage
-from .pdfs import NDS, make_pdf, nds_like_pdf
+from .pdfs import NDS, make_pdf
 from .test_import_summary import SECOND
 
 NEW = "/documents/new/"
@@ -32,6 +32,7 @@ MESSAGE_FILES = [
     *sorted((ROOT / "reader" / "importers").glob("*.py")),
     ROOT / "reader" / "management" / "commands" / "import_commentary.py",
     ROOT / "reader" / "management" / "commands" / "import_source.py",
+    ROOT / "reader" / "pages.py",  # the numbering of a source file's pages
 ]
 PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s")
 
@@ -148,15 +149,16 @@ def test_a_refused_source_file_is_explained_in_the_interface_language(
     assert not Source.objects.get(slug=NDS).pages.exclude(text="").exists()
 
 
-def test_a_wrong_first_page_label_is_explained_in_japanese(
+def test_a_wrong_page_numbering_is_explained_in_japanese(
     seed_document: Document, analyst: User
 ) -> None:
-    upload = SimpleUploadedFile("nds.pdf", nds_like_pdf(), content_type="application/pdf")
+    upload = SimpleUploadedFile("nds.pdf", make_pdf(["a", "b"]), content_type="application/pdf")
     response = logged_in(analyst).post(
-        UPLOAD, {"file": upload, "first_page_label": "x7"}, HTTP_ACCEPT_LANGUAGE="ja"
+        UPLOAD, {"file": upload, "numbering": "1: Cover"}, HTTP_ACCEPT_LANGUAGE="ja"
     )
     assert response.status_code == 400
-    assert "--first-page-label「x7」：最初のページの印刷上の番号を" in response.text
+    assert "「Cover」は数字でもローマ数字でもありません" in response.text
+    assert "--" not in response.text.split('id="numbering-error"')[1].split("</p>")[0]
 
 
 def test_the_commands_speak_language_code_english_by_default(tmp_path: Path) -> None:

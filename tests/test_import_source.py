@@ -309,3 +309,18 @@ def test_the_commands_exit_non_zero_on_a_refused_file_and_zero_on_a_good_one(
     checked = manage("check_citations")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no defect" in checked.stdout
+
+
+def test_a_numbering_given_to_the_command_numbers_the_pages_and_is_kept(
+    tmp_path: Path, seed_document: Document
+) -> None:
+    labels = ["i", "ii", "iii", "iv", *map(str, range(1, 21))]
+    path = write(tmp_path / "n.pdf", make_pdf([page_text(label) for label in labels]))
+    output = import_source(NDS, str(path), "--numbering", "1-4: i, 5: 1")
+    assert "24 pages (i–iv, 1–20), labels from the numbering 1–4: i, 5: 1" in output
+    assert Source.objects.get(slug=NDS).pages.get(label="19").pdf_index == 22
+    again = import_source(NDS, str(path))  # the numbering kept with the source
+    assert "labels from the numbering 1–4: i, 5: 1" in again
+    with pytest.raises(CommandError, match="the file has 24 pages, no PDF page 30"):
+        import_source(NDS, str(path), "--numbering", "1-30: 1")
+    assert Source.objects.get(slug=NDS).pages.get(label="19").pdf_index == 22

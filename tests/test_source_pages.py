@@ -82,7 +82,7 @@ def test_a_cited_page_the_file_lacks_opens_the_pdf_without_a_page(
 
     assert f'href="/sources/{NDS}/view/?page=20' in note(html, 6)  # pp.20–21 opens at p.20
     page21 = client.get(f"/sources/{NDS}/pages/21/").content.decode()
-    assert f'href="/sources/{NDS}/view/?page=21"' in page21
+    assert f'href="/sources/{NDS}/view/?page=21&amp;passage=' in page21  # the passage of note 8
     viewer = client.get(f"/sources/{NDS}/view/", {"page": "21"}).text
     assert "The file has no page printed p.21: it opens at its first page." in viewer
     assert 'data-page="1"' in viewer
@@ -95,7 +95,7 @@ def test_the_source_page_shows_the_page_text_and_opens_the_pdf_at_its_index(
 
     html = client.get(f"/sources/{NDS}/pages/19/").content.decode()
 
-    assert f'href="/sources/{NDS}/view/?page=19"' in html
+    assert f'href="/sources/{NDS}/view/?page=19&amp;passage=' in html  # and finds the passage
     assert '<div class="page-text" lang="en">' in html
     assert "This is printed page 19." in html
     # Front-matter pages have views of their own, by their roman label.

@@ -185,12 +185,12 @@ def test_a_failed_reading_shows_its_reason_and_can_be_retried(
 def test_a_file_refused_by_the_worker_says_why(
     seed_document: Document, analyst: User, queued: None
 ) -> None:
-    # Eight pages: the request reads the first six (blank too), the worker finds no text at all.
-    attach(logged_in(analyst), "scan.pdf", make_pdf([None] * 8), first_page_label="1", confirm="1")
+    # Twelve pages: the request reads the first eight (blank), the worker finds no text at all.
+    attach(logged_in(analyst), "scan.pdf", make_pdf([None] * 12), first_page_label="1", confirm="1")
     run_worker()
     state = logged_in(analyst).get(STATUS).json()
     assert state["status"] == "failed"
-    assert "scan.pdf: none of its 8 pages has any text (a scan?)" in state["error"]
+    assert "scan.pdf: none of its 12 pages has any text (a scan?)" in state["error"]
     assert "/tmp/" not in state["error"] and not nds().file
 
 
@@ -359,10 +359,10 @@ def test_a_pdf_too_long_to_read_in_a_request_is_queued_not_read(
     client = logged_in(analyst)
     preview = attach(client, "long.pdf", long_pdf)
     assert preview.status_code == 200 and "long.pdf has 5000 pages" in preview.text
-    assert len(read) == 6  # the preview's pages, not the file's
+    assert len(read) == 8 + 3  # the preview's pages and the cited ones (19–21), not the file's
     confirm = {"staged": preview.context["staged"], "first_page_label": "1", "confirm": "1"}
     answer = client.post(UPLOAD, confirm)
-    assert answer.status_code == 302 and len(read) == 12
+    assert answer.status_code == 302 and len(read) == 2 * 11
     assert "long.pdf is being read" in client.get(answer["Location"]).text
     processing = SourceProcessing.objects.get()
     assert processing.status == "queued" and not nds().pages.exclude(text="").exists()
@@ -446,15 +446,21 @@ def nested_pdf(texts: list[str]) -> bytes:
 def test_the_first_pages_of_a_nested_page_tree_are_those_a_full_reading_gives(
     tmp_path: Path,
 ) -> None:
-    from reader.importers.source import read_source_file
+    from reader.importers.source import pdf_page_texts, read_source_file
 
     texts = [f"This is printed page {number} of the report." for number in range(1, 10)]
     path = write(tmp_path / "nested.pdf", nested_pdf(texts))
     first = read_source_file(path, first_pages=6)
     full = read_source_file(path)
-    assert first.count == full.count == 9 and len(first.pages) == 6
+    assert first.count == full.count == 9
     assert [page.text for page in full.pages] == texts
-    assert [(p.label, p.text) for p in first.pages] == [(p.label, p.text) for p in full.pages[:6]]
+    assert [(p.label, p.text) for p in first.pages[:6]] == [
+        (p.label, p.text) for p in full.pages[:6]
+    ]
+    # The other pages are numbered, and not read.
+    assert [(p.label, p.text) for p in first.pages[6:]] == [(p.label, "") for p in full.pages[6:]]
+    # A page further on is found by the tree's counts (the preview's cited pages).
+    assert pdf_page_texts(path, [8, 6, 0]) == {8: texts[8], 6: texts[6], 0: texts[0]}
 
 
 def test_import_source_stopped_by_hand_is_not_taken_up_again_by_a_worker(
@@ -490,5 +496,7 @@ def test_a_pdf_whose_cross_references_are_off_gives_the_same_first_pages(tmp_pat
     path = write(tmp_path / "off.pdf", off)
     first, full = read_source_file(path, first_pages=6), read_source_file(path)
     assert [page.text for page in full.pages] == texts
-    assert [(p.label, p.text) for p in first.pages] == [(p.label, p.text) for p in full.pages[:6]]
+    assert [(p.label, p.text) for p in first.pages[:6]] == [
+        (p.label, p.text) for p in full.pages[:6]
+    ]
     assert first.count == 9

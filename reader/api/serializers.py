@@ -42,7 +42,8 @@ class CitationSerializer(serializers.ModelSerializer):
         model = Citation
         fields = [
             "id", "document", "note", "source", "source_title", "form", "locator", "first_page",
-            "last_page", "pages", "passage", "source_page_url", "source_url_at_page", "url",
+            "last_page", "pages", "passage", "source_page_url", "source_url_at_page", "url", "how",
+            "how_note",
         ]  # fmt: skip
 
     def get_source_page_url(self, citation: Citation) -> str | None:

@@ -189,6 +189,8 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
             first_number=int(citation.first_page) if citation.first_page.isdigit() else None,
             last_number=int(citation.last_page) if citation.last_page.isdigit() else None,
             passage=passages.get(note.number),
+            how=citation.how,
+            how_note=citation.short_of,
         )
         for note in parsed.notes
         for citation in note.citations

@@ -64,6 +64,11 @@ class ParsedCitation:
     locator: str = ""
     first_page: str = ""
     last_page: str = ""
+    # How the work was found: "full" (the note describes it), "short" (a short form of the work
+    # note `short_of` cites in full), "library" (a short form the library resolved), "guessed"
+    # (only the start of its title or its author matched).
+    how: str = ""
+    short_of: int | None = None
 
 
 @dataclass

@@ -2,9 +2,11 @@
 the file, so that a citation of p.19 opens the PDF at the right page and shows what it says.
 
 PDF files are read with pypdf; labels come from the PDF's own page labels when it has them (i, ii,
-… then 1, 2, …), else from the printed number of the first page. Plain text is cut into pages at
-form feeds (as pdftotext writes them); an HTML page is one page. Reading happens before anything is
-stored, and storing is one transaction: a refused file changes nothing.
+… then 1, 2, …), else from how the analyst says the file is numbered (reader.pages.PageNumbering:
+"1–4: i, 5: 1"), kept with the source for the next import; by default the pages count from 1.
+Plain text is cut into pages at form feeds (as pdftotext writes them); an HTML page is one page.
+Reading happens before anything is stored, and storing is one transaction: a refused file changes
+nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from reader.models import Document, Source, SourcePage
-from reader.pages import PageRange, is_page_number, numbered_from
+from reader.pages import PageNumbering, PageRange, is_page_number
 from reader.signals import source_text_changed
 
 Progress = Callable[[int, int], None]  # pages read, of how many
@@ -40,6 +42,13 @@ class SourceFileError(ValueError):
     """A source file that cannot be imported; the message says what is wrong and what to do."""
 
 
+class EncryptedFileError(SourceFileError):
+    """A PDF that needs a password (the command line can give one)."""
+
+
+OWN_LABELS = "the PDF's page labels"
+
+
 @dataclass
 class ImportedPage:
     label: str
@@ -53,10 +62,16 @@ class SourceFile:
     pages: list[ImportedPage]
     labels_from: str  # where the printed labels came from, for the command's report
     unlabelled: list[int] = field(default_factory=list)  # indexes named pdf-N for want of a label
-    count: int = 0  # the pages the file has: more than `pages` when only its first were read
+    numbering: PageNumbering | None = None  # how its pages were numbered, unless by themselves
+    count: int = 0  # the pages the file has (only the first may have been read: `first_pages`)
 
     def __post_init__(self) -> None:
         self.count = self.count or len(self.pages)
+
+    @property
+    def own_labels(self) -> bool:
+        """Whether the file numbers its pages itself (a PDF with page labels)."""
+        return self.labels_from == OWN_LABELS
 
 
 @dataclass
@@ -72,16 +87,21 @@ def read_source_file(
     path: Path,
     *,
     first_page_label: str | None = None,
+    numbering: PageNumbering | None = None,
     password: str | None = None,
     progress: Progress | None = None,
     first_pages: int | None = None,
 ) -> SourceFile:
-    """Read the pages of a PDF, HTML or plain-text file; raise SourceFileError if it cannot be.
+    """Read the pages of a PDF, HTML or plain-text file; raise SourceFileError if it cannot be,
+    and reader.pages.PageNumberingError if `numbering` (or `first_page_label`, the printed
+    number of the first page, short for the numbering "1: label") cannot number its pages.
 
     With `first_pages`, read only the text of a PDF's first pages (what a request can afford:
-    the file's kind, its page count and labels, and a preview); the rest is a task's work."""
+    the file's kind, its page count and labels, and a preview; the other pages are numbered,
+    without their text); the rest is a task's work."""
     if first_page_label is not None:
         _check_first_label(first_page_label)
+        numbering = PageNumbering.starting_at(first_page_label)
     try:
         with path.open("rb") as file:
             head = file.read(PDF_HEADER_WINDOW)
@@ -98,7 +118,7 @@ def read_source_file(
             gettext("%(path)s: the file is empty; download it again") % {"path": path}
         )
     if b"%PDF-" in head:
-        return _read_pdf(path, first_page_label, password, progress, first_pages)
+        return _read_pdf(path, numbering, password, progress, first_pages)
     if path.suffix.lower() == ".pdf":
         if HTML_START_RE.match(head):
             message = gettext(
@@ -113,8 +133,8 @@ def read_source_file(
         raise SourceFileError(message % {"path": path})
     content = _read_text(path)
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or HTML_START_RE.match(head):
-        return _pages_of("html", [html_text(content)], first_page_label, path)
-    return _pages_of("text", _form_feed_pages(content), first_page_label, path)
+        return _pages_of("html", [html_text(content)], numbering, path)
+    return _pages_of("text", _form_feed_pages(content), numbering, path)
 
 
 def import_source(
@@ -122,23 +142,28 @@ def import_source(
     path: Path,
     *,
     first_page_label: str | None = None,
+    numbering: PageNumbering | None = None,
     password: str | None = None,
     progress: StageProgress | None = None,
     original_name: str | None = None,
 ) -> SourceImportResult:
     """Read the file, then replace the source's pages in one transaction, and keep the file
-    (`original_name`: the name it was uploaded under, shown to readers); then tell the apps
-    above, which may report the progress of their own long work through `progress`.
+    (`original_name`: the name it was uploaded under, shown to readers) and the numbering its
+    pages got (without one, the numbering the source keeps from the last import is used); then
+    tell the apps above, which may report the progress of their own long work through `progress`.
 
     Pages keep their rows (and so every link to them) by label: an existing label gets the new
     index and text. A page that citations or passages name but the file lacks is kept without
     text and index; other pages the file no longer has are removed. Importing the same file again
     changes nothing more: a task interrupted half-way can run again.
     """
+    if numbering is None and first_page_label is None:
+        numbering = stored_numbering(source)
     report = progress or _unreported
     read = read_source_file(
         path,
         first_page_label=first_page_label,
+        numbering=numbering,
         password=password,
         progress=lambda done, total: report("pages", done, total),
     )
@@ -151,7 +176,10 @@ def import_source(
             result.source.file_name = (original_name or path.name)[:255]
             result.source.file_type = CONTENT_TYPES[read.kind]
             result.source.file_sha256 = _name_hash(kept)
-            result.source.save(update_fields=["file", "file_name", "file_type", "file_sha256"])
+            result.source.page_numbering = read.numbering.to_json() if read.numbering else []
+            result.source.save(
+                update_fields=["file", "file_name", "file_type", "file_sha256", "page_numbering"]
+            )
     except BaseException:
         if kept != source.file.name:
             default_storage.delete(kept)  # nothing refers to it
@@ -176,6 +204,11 @@ CONTENT_TYPES = {
     "text": "text/plain; charset=utf-8",
 }
 SUFFIXES = {"pdf": ".pdf", "html": ".html", "text": ".txt"}
+
+
+def stored_numbering(source: Source) -> PageNumbering | None:
+    """How the analyst said the source's file is numbered, at its last import (None: never)."""
+    return PageNumbering.from_json(source.page_numbering) if source.page_numbering else None
 
 
 def keep_file(source: Source, path: Path, kind: str) -> str:
@@ -210,7 +243,7 @@ def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
         else:
             updated.append(page)
         page.pdf_index, page.text = imported.index, imported.text
-    named = _named_labels(source)
+    named = named_labels(source)
     detached = [page for label, page in existing.items() if label in named]
     for page in detached:
         page.pdf_index, page.text = None, ""
@@ -226,7 +259,7 @@ def _store_pages(source: Source, read: SourceFile) -> SourceImportResult:
     )
 
 
-def _named_labels(source: Source) -> set[str]:
+def named_labels(source: Source) -> set[str]:
     """Every page label that a citation or a passage of the source names."""
     ranges = [
         *source.citations.values_list("first_page", "last_page"),
@@ -240,7 +273,7 @@ def _named_labels(source: Source) -> set[str]:
 
 def _read_pdf(
     path: Path,
-    first_page_label: str | None,
+    numbering: PageNumbering | None,
     password: str | None,
     progress: Progress | None,
     first_pages: int | None = None,
@@ -257,24 +290,22 @@ def _read_pdf(
             if password:
                 message = gettext(
                     "%(path)s: the PDF is encrypted and the password given does not open it; "
-                    "pass the password with --password, or import a decrypted copy "
-                    "(qpdf --decrypt --password=… in.pdf out.pdf)"
+                    "check the password, or import a copy saved without one"
                 )
             else:
                 message = gettext(
                     "%(path)s: the PDF is encrypted and it needs a password; "
-                    "pass the password with --password, or import a decrypted copy "
-                    "(qpdf --decrypt --password=… in.pdf out.pdf)"
+                    "import a copy saved without one"
                 )
-            raise SourceFileError(message % {"path": path})
+            raise EncryptedFileError(message % {"path": path})
         if first_pages is None:
             pages = list(reader.pages)
-            count = reading = len(pages)
+            count = len(pages)
         else:
             pages = _first_pages(reader, first_pages)
-            count, reading = _page_count(reader, len(pages)), len(pages)
+            count = _page_count(reader, len(pages))
         has_labels = "/PageLabels" in reader.root_object
-        printed = [index2label(reader, index) for index in range(reading)] if has_labels else []
+        printed = [index2label(reader, index) for index in range(len(pages))] if has_labels else []
     except SourceFileError:
         raise
     except DependencyError as error:
@@ -305,7 +336,7 @@ def _read_pdf(
             ) from error
         if progress:
             progress(index + 1, count)
-    if not any(texts) and reading == count:
+    if not any(texts) and len(texts) == count:
         raise SourceFileError(
             gettext(
                 "%(path)s: none of its %(count)s pages has any text (a scan?); run OCR on it "
@@ -314,12 +345,9 @@ def _read_pdf(
             % {"path": path, "count": count}
         )
     if has_labels:
-        labels, origin = printed, "the PDF's page labels"
-    elif first_page_label:
-        labels, origin = numbered_from(first_page_label, reading), "--first-page-label"
-    else:
-        labels, origin = numbered_from("1", reading), "page order (the PDF has no page labels)"
-    read = _labelled("pdf", labels, texts, origin)
+        read = _labelled("pdf", printed, texts, OWN_LABELS)
+    else:  # every page is numbered; those not read (`first_pages`) have no text here
+        read = _numbered("pdf", texts + [""] * (count - len(texts)), numbering)
     read.count = count
     return read
 
@@ -376,6 +404,43 @@ def _first_pages(reader: Any, wanted: int) -> list[Any]:
     return found
 
 
+def pdf_page_texts(path: Path, indexes: list[int]) -> dict[int, str]:
+    """The text of a few pages of a PDF, by zero-based index, each found by descending the page
+    tree by its counts (not by walking it all); {} when the file cannot be read so."""
+    try:
+        reader = _open_pdf(path, quick=True)
+        return {index: clean_text(_page_at(reader, index).extract_text()) for index in indexes}
+    except Exception:  # a preview's nicety: the task reads every page properly
+        return {}
+
+
+def _page_at(reader: Any, index: int) -> Any:
+    from pypdf import PageObject
+    from pypdf.generic import NameObject
+
+    node = reader.root_object["/Pages"].get_object()
+    inherited: dict[str, Any] = {}
+    for _depth in range(PAGE_TREE_DEPTH):
+        inherited = {**inherited, **{key: node[key] for key in INHERITED if key in node}}
+        for kid in node["/Kids"]:
+            child = kid.get_object()
+            size = child.get("/Count", 1) if "/Kids" in child else 1
+            if index < size:
+                break
+            index -= size
+        else:
+            raise IndexError("no such page")
+        if "/Kids" not in child:
+            page = PageObject(reader, kid)
+            page.update(child)
+            for key, value in inherited.items():
+                if key not in page:
+                    page[NameObject(key)] = value
+            return page
+        node = child
+    raise IndexError("the page tree is too deep")
+
+
 def _page_count(reader: Any, at_least: int) -> int:
     """The number of pages the page tree declares (read, not counted)."""
     count = reader.root_object["/Pages"].get_object().get("/Count")
@@ -419,14 +484,15 @@ def _form_feed_pages(content: str) -> list[str]:
     return pages
 
 
-def _pages_of(kind: str, texts: list[str], first_page_label: str | None, path: Path) -> SourceFile:
+def _pages_of(
+    kind: str, texts: list[str], numbering: PageNumbering | None, path: Path
+) -> SourceFile:
     if not any(texts):
         raise SourceFileError(
             gettext("%(path)s: the file has no text; check that it is the right file")
             % {"path": path}
         )
-    origin = "--first-page-label" if first_page_label else "page order"
-    return _labelled(kind, numbered_from(first_page_label or "1", len(texts)), texts, origin)
+    return _numbered(kind, texts, numbering)
 
 
 class _TextOfHTML(html.parser.HTMLParser):
@@ -475,6 +541,15 @@ def clean_text(text: str) -> str:
 # --- page labels ------------------------------------------------------------------------------
 
 
+def _numbered(kind: str, texts: list[str], numbering: PageNumbering | None) -> SourceFile:
+    """Pages numbered as `numbering` says, else counted from 1."""
+    used = numbering or PageNumbering()
+    origin = f"the numbering {used}" if numbering else "page order (no page labels in the file)"
+    read = _labelled(kind, used.labels(len(texts)), texts, origin)
+    read.numbering = used
+    return read
+
+
 def _labelled(kind: str, labels: list[str], texts: list[str], origin: str) -> SourceFile:
     """Pair labels with texts; a page with no usable label (none, too long, or the label of an
     earlier page) is named pdf-N after its one-based place in the file."""
@@ -494,8 +569,8 @@ def _check_first_label(label: str) -> None:
     if not is_page_number(label):
         raise SourceFileError(
             gettext(
-                "--first-page-label “%(label)s”: give the printed number of the first page, "
-                "as a number (1, 5) or a roman numeral (i, iii)"
+                "The printed number of the first page, “%(label)s”: give it as a number (1, 5) "
+                "or a roman numeral (i, iii)"
             )
             % {"label": label}
         )
