@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from config.api.fields import StrictCharField
 from config.api.permissions import SignedIn
+from config.idempotency import idempotent
 
 from .. import moderation
 from ..models import Annotation, Flag, is_moderator
@@ -58,6 +59,7 @@ class ReviewActions:
 
     @extend_schema(request=None, responses=AnnotationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
+    @idempotent
     def resolve(self, request: Request, pk: str | None = None) -> Response:
         """Mark the thread this note begins resolved (its author, or a member of its team)."""
         annotation = self._thread_to_review(request)
@@ -66,6 +68,7 @@ class ReviewActions:
 
     @extend_schema(request=None, responses=AnnotationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
+    @idempotent
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Open a resolved thread again (its author, or a member of its team)."""
         annotation = self._thread_to_review(request)
@@ -74,6 +77,7 @@ class ReviewActions:
 
     @extend_schema(request=FlagInputSerializer, responses={201: AnnotationSerializer})
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
+    @idempotent
     def flag(self, request: Request, pk: str | None = None) -> Response:
         """Flag a note others see for the moderators, with a reason."""
         annotation: Annotation = self.get_object()  # type: ignore[attr-defined]
@@ -96,12 +100,14 @@ class ReviewActions:
 
     @extend_schema(request=ModerationInputSerializer, responses=AnnotationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[Moderator], filter_backends=[])
+    @idempotent
     def hide(self, request: Request, pk: str | None = None) -> Response:
         """Hide the note from all but its author and the moderators (moderators only)."""
         return self._moderate(request, moderation.hide)
 
     @extend_schema(request=ModerationInputSerializer, responses=AnnotationSerializer)
     @action(detail=True, methods=["post"], permission_classes=[Moderator], filter_backends=[])
+    @idempotent
     def restore(self, request: Request, pk: str | None = None) -> Response:
         """Show a hidden note again (moderators only)."""
         return self._moderate(request, moderation.restore)

@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 
 from config.api.errors import JSONErrors
 from config.api.pagination import ById
+from config.idempotency import idempotent
 from reader.models import Document
 from reader.rendering import render_markdown
 
@@ -91,6 +92,7 @@ class AnnotationViewSet(
         request={**JSON_OR_FORM, LD: WEB_ANNOTATION},
         responses={201: AnnotationSerializer},
     )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._validated(request)
         with transaction.atomic():
