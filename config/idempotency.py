@@ -27,15 +27,18 @@ def idempotent(view: View) -> View:
     return view
 
 
+def is_marked(handler: Any) -> bool:
+    return bool(getattr(handler, "idempotent", False))
+
+
 def honours_key(view: Any, method: str) -> bool:
     """Whether the view URL resolution found (a function, or DRF's as_view() of a class) honours
     an Idempotency-Key for this method."""
     cls = getattr(view, "cls", None)
     if cls is None:
-        return bool(getattr(view, "idempotent", False))
+        return is_marked(view)
     actions = getattr(view, "actions", None) or {}  # a viewset: {"post": "create"}
-    handler = getattr(cls, actions.get(method.lower(), method.lower()), None)
-    return bool(getattr(handler, "idempotent", False))
+    return is_marked(getattr(cls, actions.get(method.lower(), method.lower()), None))
 
 
 def parse_key(value: str) -> str | None:
@@ -46,14 +49,12 @@ def parse_key(value: str) -> str | None:
     return value if _KEY.fullmatch(value) else None
 
 
-SCHEMA_PARAMETER = {
-    "name": HEADER,
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string", "pattern": f'^"?{_KEY.pattern}"?$'},
-    "description": "A key of your choosing, new for each thing created (a UUID), to send the "
-    "same request again safely: within a day, the same key with the same body gets the first "
-    "answer again (with `Idempotent-Replayed: true`) and creates nothing more; with another "
-    "body a 422 naming the key; while the first request with that key is still running, a 409. "
-    "Keys are yours: another user's same key is another key.",
-}
+# The header in the API schema (config.api.schema).
+KEY_SCHEMA: dict[str, Any] = {"type": "string", "pattern": f'^"?{_KEY.pattern}"?$'}
+KEY_DESCRIPTION = (
+    "A key of your choosing, new for each thing created (a UUID), to send the same request "
+    "again safely: within a day, the same key with the same body gets the first answer again "
+    "(with `Idempotent-Replayed: true`) and creates nothing more; with another body, a 422 "
+    "naming the key; while the first request with that key is still running, a 409. Keys are "
+    "yours: another user's same key is another key."
+)

@@ -31,7 +31,7 @@ from config.idempotency import idempotent
 
 from .. import moderation
 from ..models import Annotation, Flag, is_moderator
-from .serializers import AnnotationSerializer
+from .serializers import note_answers
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -57,7 +57,7 @@ class ModerationInputSerializer(serializers.Serializer):
 class ReviewActions:
     """Resolve and reopen a thread; flag a note; hide and restore it (moderators)."""
 
-    @extend_schema(request=None, responses=AnnotationSerializer)
+    @extend_schema(request=None, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
     @idempotent
     def resolve(self, request: Request, pk: str | None = None) -> Response:
@@ -66,7 +66,7 @@ class ReviewActions:
         annotation.resolve(by=request.user)
         return Response(self._output(annotation))  # type: ignore[attr-defined]
 
-    @extend_schema(request=None, responses=AnnotationSerializer)
+    @extend_schema(request=None, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
     @idempotent
     def reopen(self, request: Request, pk: str | None = None) -> Response:
@@ -75,7 +75,7 @@ class ReviewActions:
         annotation.reopen()
         return Response(self._output(annotation))  # type: ignore[attr-defined]
 
-    @extend_schema(request=FlagInputSerializer, responses={201: AnnotationSerializer})
+    @extend_schema(request=FlagInputSerializer, responses=note_answers(201))
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
     @idempotent
     def flag(self, request: Request, pk: str | None = None) -> Response:
@@ -98,14 +98,14 @@ class ReviewActions:
             raise ValidationError(gettext("You have already flagged this note.")) from None
         return Response(self._output(annotation), status=201)  # type: ignore[attr-defined]
 
-    @extend_schema(request=ModerationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=ModerationInputSerializer, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[Moderator], filter_backends=[])
     @idempotent
     def hide(self, request: Request, pk: str | None = None) -> Response:
         """Hide the note from all but its author and the moderators (moderators only)."""
         return self._moderate(request, moderation.hide)
 
-    @extend_schema(request=ModerationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=ModerationInputSerializer, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[Moderator], filter_backends=[])
     @idempotent
     def restore(self, request: Request, pk: str | None = None) -> Response:
