@@ -197,8 +197,8 @@ def _claim(
         return _claim(scope, key, fingerprint)
     if found.fingerprint != fingerprint:
         message = gettext(
-            "The key “%(key)s” was sent with another request (another body, address or "
-            "method): send a new key with each new request."
+            "The key “%(key)s” was sent with another request (another body or path): send a "
+            "new key with each new request."
         ) % {"key": key}
         return None, json_error(f"{HEADER}: {message}", 422, HEADER)
     if found.running_until is None:

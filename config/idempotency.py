@@ -50,7 +50,10 @@ def parse_key(value: str) -> str | None:
 
 
 # The header in the API schema (config.api.schema).
-KEY_SCHEMA: dict[str, Any] = {"type": "string", "pattern": f'^"?{_KEY.pattern}"?$'}
+KEY_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": f'^(?:"{_KEY.pattern}"|{_KEY.pattern})$',
+}
 KEY_DESCRIPTION = (
     "A key of your choosing, new for each thing created (a UUID), to send the same request "
     "again safely: within a day, the same key with the same body gets the first answer again "

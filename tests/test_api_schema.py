@@ -126,6 +126,38 @@ def test_the_api_keeps_to_its_schema_for_an_analyst_with_a_token(
     call_and_validate(case)
 
 
+class Workflows(with_token.as_state_machine()):  # type: ignore[misc]
+    """Sequences of calls, each using what an earlier answer gave (a note's id to reply to,
+    resolve, flag or export; a passage's id to align), from the links schemathesis infers."""
+
+    def validate_response(
+        self,
+        response: schemathesis.Response,
+        case: schemathesis.Case,
+        additional_checks: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        case.validate_response(
+            response,
+            excluded_checks=[checks.positive_data_acceptance],
+            additional_checks=[positive_data_acceptance, *(additional_checks or [])],
+            recorder=self.recorder,
+        )
+
+
+def test_sequences_of_calls_keep_to_the_schema(
+    seed_document: Document, unthrottled: None, analyst_token: str
+) -> None:
+    Workflows.run(
+        settings=settings(
+            max_examples=5,  # scenarios, each of up to 5 calls: some 20 s on two cores
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+
 # --- what the schema says, read directly -----------------------------------------------------
 
 
