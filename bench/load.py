@@ -9,13 +9,16 @@ makes analyst accounts with API tokens, and starts gunicorn (2 sync workers, DEB
 cache). Each client then loops for the given time over a mix of requests: anonymous reader
 pages (50 %), passage searches through the API (25 %), and, with a token, annotation creates
 (15 %) and edits of its own annotations (10 %). With --restart-db, `pg_ctlcluster VERSION main
-restart` runs once halfway through.
+restart` runs once halfway through. Creates carry an Idempotency-Key and are sent again with it
+(up to CREATE_TRIES times, a second apart) after a network failure or a 503, as the README tells
+clients to.
 
 Afterwards every write acknowledged with 201 or 200 is looked up in the database: a created
 annotation must exist, and an edited one must hold the last body acknowledged (or the body of a
 later edit whose answer was lost). The report gives the requests, the status counts and
 p50/p95 per kind, the lost writes, and with --restart-db the outage as the clients saw it and
-the time from the database's return to the first success of a request that needs it.
+the time from the database's return to the first success of a request that needs it, and the
+annotations stored that no client was told of (a create stored twice).
 
 The goals: no 5xx other than 503 (and only during the restart), no lost write, recovery within
 5 s of the database returning. The rate limits are raised for the run: every client comes from
@@ -102,6 +105,9 @@ class Ledger:
     acknowledged: dict[int, int] = field(default_factory=dict)
 
 
+CREATE_TRIES = 5  # a create is sent again with its key after a network failure or a 503
+
+
 class Client:
     def __init__(self, port: int, token: str, index: int, deadline: float) -> None:
         self.port, self.token, self.index, self.deadline = port, token, index, deadline
@@ -116,9 +122,17 @@ class Client:
         return http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
 
     def request(
-        self, kind: str, method: str, path: str, body: object = None, auth: bool = False
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        body: object = None,
+        auth: bool = False,
+        key: str | None = None,
     ) -> tuple[int, object]:
         headers = {"Accept-Encoding": "gzip", "Accept": "application/json"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -168,7 +182,16 @@ class Client:
             },
             "body": body,
         }
-        status, payload = self.request("create", "POST", "/api/annotations/", annotation, True)
+        # As the README tells clients: a key of its own, and the same request with the same key
+        # again after a network failure or a 503 (the database restarting), a few times.
+        key = f"load-{self.index}-{self.written}-{self.random.getrandbits(64):x}"
+        for _ in range(CREATE_TRIES):
+            status, payload = self.request(
+                "create", "POST", "/api/annotations/", annotation, True, key
+            )
+            if status not in (0, 503) or time.monotonic() >= self.deadline:
+                break
+            time.sleep(1)
         if status == 201 and isinstance(payload, dict):
             pk = int(payload["id"])
             self.mine.append(pk)
@@ -209,6 +232,13 @@ def stored_bodies(url: str) -> dict[int, str]:
     parts = urlsplit(url)
     with psycopg.connect(urlunsplit(("postgresql", *parts[1:]))) as conn:
         return dict(conn.execute("SELECT id, body FROM reader_annotation").fetchall())
+
+
+def unacknowledged_writes(clients: list[Client], stored: dict[int, str]) -> list[int]:
+    """The annotations in the database that no client was told of: a create stored twice (a
+    retry without an idempotency key), or one whose every answer was lost."""
+    known = {pk for client in clients for pk in client.ledger.acknowledged}
+    return sorted(pk for pk in stored if pk not in known)
 
 
 def lost_writes(clients: list[Client], stored: dict[int, str]) -> list[str]:
@@ -363,6 +393,11 @@ def main() -> int:
         say("")
         report(outcomes, elapsed, events, start)
         say(f"Annotations acknowledged: {acknowledged}; in the database: {len(stored)}")
+        unacknowledged = unacknowledged_writes(clients, stored)
+        say(
+            f"Stored but never acknowledged (duplicated creates, or answers lost for good): "
+            f"{len(unacknowledged)}"
+        )
         say(f"Lost writes: {len(lost)}")
         for problem in lost[:20]:
             say(f"  {problem}")
