@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.test import Client
 from django.test.client import encode_multipart
 from django.utils import timezone
@@ -280,3 +280,39 @@ def test_a_commentary_imported_from_the_browser_twice_with_its_key_is_imported_o
     assert answers[1].content == answers[0].content
     document = Document.objects.get()
     assert document.revision == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_request_while_the_first_is_at_work_gets_a_409_and_one_note_is_made(
+    analyst: User, seed_document: Document
+) -> None:
+    """Two requests with one key at once (a double click, a retry too soon): the first claims
+    the key before its view runs; the second, arriving meanwhile, is told to wait."""
+    import threading
+
+    from annotations.api import views
+
+    at_work, go_on = threading.Event(), threading.Event()
+    create = views.create_annotation
+
+    def slow_create(**kwargs: Any) -> Annotation:
+        at_work.set()
+        assert go_on.wait(10)
+        return create(**kwargs)
+
+    answers: list[Any] = []
+
+    def first_request() -> None:
+        answers.append(post(logged_in(analyst), note(seed_document)))
+        connections.close_all()  # this thread's own connection
+
+    with mock.patch.object(views, "create_annotation", slow_create):
+        first = threading.Thread(target=first_request)
+        first.start()
+        assert at_work.wait(10)
+        busy = post(logged_in(analyst), note(seed_document))
+        go_on.set()
+        first.join(10)
+    assert busy.status_code == 409 and busy["Retry-After"] == "1"
+    assert answers[0].status_code == 201
+    assert Annotation.objects.count() == 1
