@@ -89,9 +89,11 @@ class IdempotencyKeyMiddleware:
                         response = _running(claim.key)
                 if not kept:
                     transaction.set_rollback(True)
-        finally:
-            if not kept:
-                _release(claim)
+        except Exception:
+            _release(claim)  # the commit failed (the database went away): nothing was kept
+            raise
+        if not kept:
+            _release(claim)
         return response
 
 
@@ -243,9 +245,12 @@ def _keep(claim: IdempotencyKey, response: HttpResponseBase) -> bool:
 
 
 def _release(claim: IdempotencyKey) -> None:
-    """Let the key be used again after an answer that changed nothing."""
+    """Let the key be used again after an answer that changed nothing (a claim still running
+    only: never an answer kept, by a commit that went through after all)."""
     try:
-        IdempotencyKey.objects.filter(pk=claim.pk, token=claim.token).delete()
+        IdempotencyKey.objects.filter(
+            pk=claim.pk, token=claim.token, running_until__isnull=False
+        ).delete()
     except DatabaseError:  # the database is away: the claim's time runs out instead
         logger.warning("Idempotency key %s of %s not released", claim.key, claim.scope)
 

@@ -316,3 +316,25 @@ def test_a_second_request_while_the_first_is_at_work_gets_a_409_and_one_note_is_
     assert busy.status_code == 409 and busy["Retry-After"] == "1"
     assert answers[0].status_code == 201
     assert Annotation.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_that_fails_leaves_no_note_and_the_key_free_for_the_retry(
+    analyst: User, seed_document: Document
+) -> None:
+    """The database goes away while the note and its answer are being kept: the client gets a
+    503, nothing was stored, and its retry with the same key is not told to wait."""
+    from accounts import idempotency
+
+    client = Client(raise_request_exception=False)
+    client.force_login(analyst)
+
+    def database_gone(claim: IdempotencyKey, response: Any) -> bool:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(idempotency, "_keep", database_gone):
+        failed = post(client, note(seed_document))
+    assert failed.status_code == 503 and failed.has_header("Retry-After")
+    assert not Annotation.objects.exists() and not IdempotencyKey.objects.exists()
+    retried = post(client, note(seed_document))
+    assert retried.status_code == 201 and Annotation.objects.count() == 1
