@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.refuse_nul_in_strings",
+        "annotations.api.links.link_notes_to_their_operations",
     ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "reader.models.Source.Kind",

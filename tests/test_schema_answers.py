@@ -123,3 +123,15 @@ def test_the_schema_declares_the_idempotency_key_where_it_is_honoured(client: An
     assert {"409", "422"} <= set(create["responses"])
     assert "Retry-After" in create["responses"]["409"]["headers"]
     assert "409" not in document["paths"]["/api/annotations/{id}/"]["patch"]["responses"]
+
+
+def test_the_list_of_notes_links_to_each_notes_operations(client: Any) -> None:
+    document = client.get("/api/schema/?format=json").json()
+    links = document["paths"]["/api/annotations/"]["get"]["responses"]["200"]["links"]
+    flag = links["first_annotations_flag_create"]
+    assert flag["operationId"] == "annotations_flag_create"
+    assert flag["parameters"] == {"id": "$response.body#/results/0/id"}
+    assert {link["operationId"] for link in links.values()} >= {
+        "annotations_retrieve", "annotations_partial_update", "annotations_destroy",
+        "annotations_resolve_create", "annotations_reopen_create",
+    }  # fmt: skip
