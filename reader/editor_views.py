@@ -20,6 +20,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import is_analyst
 from config.idempotency import idempotent
 
 from .importers.commentary import ImportResult, import_commentary
@@ -66,7 +67,11 @@ def _import_page(request: HttpRequest, *, document: Document | None) -> HttpResp
         return redirect_to_login(request.get_full_path())
     if not is_editor(request.user):
         raise PermissionDenied(_("Only staff and members of the editors group may import."))
-    context: dict[str, object] = {"document": document, "form": CommentaryUploadForm()}
+    context: dict[str, object] = {
+        "document": document,
+        "form": CommentaryUploadForm(),
+        "can_fix": request.user.is_staff or is_analyst(request.user),
+    }
     if request.method != "POST":
         return render(request, "reader/document_import.html", context)
     form = CommentaryUploadForm(request.POST, request.FILES)

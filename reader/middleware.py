@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext
@@ -120,3 +122,38 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(seconds)
     patch_cache_control(response, no_store=True)
     return response
+
+
+MERGED_SOURCE = re.compile(r"^/(api/)?sources/(?P<slug>[^/]+)/")
+
+
+class MergedSourceMiddleware:
+    """Addresses of a source that was merged into another (reader.library.merge_sources) keep
+    working: a page of the reader or the API that is not found under the old slug redirects,
+    permanently, to the same page under the kept source's slug."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        found = MERGED_SOURCE.match(request.path_info)
+        if found is None:
+            return response
+        from .models import SourceAlias  # the models import this module (reader.caching)
+
+        alias = (
+            SourceAlias.objects.select_related("source").filter(slug=unquote(found["slug"])).first()
+        )
+        if alias is None:
+            return response
+        path = (
+            request.path_info[: found.start("slug")]
+            + quote(alias.source.slug)
+            + request.path_info[found.end("slug") :]
+        )
+        query = request.META.get("QUERY_STRING", "")
+        prefix = request.path[: len(request.path) - len(request.path_info)]  # SCRIPT_NAME
+        return HttpResponsePermanentRedirect(prefix + path + (f"?{query}" if query else ""))

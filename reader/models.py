@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -328,6 +329,7 @@ class Citation(OnSourcePages, models.Model):
     class Form(models.TextChoices):
         FULL = "full", _("Full reference")
         SHORT = "short", _("Short form")
+        FIXED = "fixed", _("Set by an analyst")
 
     note = models.ForeignKey(Note, models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, models.PROTECT, related_name="citations")
@@ -385,3 +387,43 @@ class Claim(models.Model):
     @property
     def anchor(self) -> str:
         return f"claim-{self.note.number}"
+
+
+class SourceAlias(models.Model):
+    """The slug of a source merged into another: its old addresses redirect to the one kept."""
+
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    source = models.ForeignKey(Source, models.CASCADE, related_name="aliases")
+    title = models.CharField(max_length=500, blank=True)  # the merged source's, for the record
+    merged = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "source aliases"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.source.slug}"
+
+
+class CitationFix(models.Model):
+    """An analyst's reading of a note the importer could not read, or read wrong: the source it
+    cites and the pages. It holds for the note's text as it was when fixed (`note_hash`), so a
+    re-import of the same revision keeps it and a rewritten note goes back to the importer."""
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="citation_fixes")
+    note_number = models.PositiveIntegerField()
+    note_hash = models.CharField(max_length=64)
+    source = models.ForeignKey(Source, models.CASCADE, related_name="+")
+    locator = models.CharField(max_length=50, blank=True)
+    first_page = models.CharField(max_length=20, blank=True)
+    last_page = models.CharField(max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)  # among the note's fixed citations
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "note_number", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document.slug} note {self.note_number} → {self.source.slug}"

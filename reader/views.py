@@ -209,6 +209,7 @@ def document_check(request: HttpRequest, slug: str) -> HttpResponse:
         "report": check_citations(doc),
         "evidence": summarise(ledger(doc, request.user)),
         "can_import": is_editor(request.user),
+        "can_fix": may_attach(request.user),
     }
     return render(request, "reader/document_check.html", context)
 

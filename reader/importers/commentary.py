@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from reader.library import find_work, join
 from reader.models import (
     Block,
     Citation,
+    CitationFix,
     Claim,
     Document,
     Note,
@@ -27,7 +29,13 @@ from reader.pages import PageRange
 from reader.signals import answers, document_imported
 
 from .markdown import looks_like_markdown, parse_markdown
-from .parsed import CommentaryFormatError, ParsedDocument, ParsedNote, SourceRef
+from .parsed import (
+    CommentaryFormatError,
+    ParsedCitation,
+    ParsedDocument,
+    ParsedNote,
+    SourceRef,
+)
 from .pdf import looks_like_pdf, parse_pdf
 from .structure import ClaimSpan
 from .text import parse_text
@@ -148,10 +156,12 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     notes = _store_notes(document, parsed)
     sources: dict[str, Source] = {}
     created_sources: set[str] = set()
+    library = Library(document)
+    fixed = _apply_fixes(document, parsed, sources)
     for note in parsed.notes:
         for ref in _refs(note):
             if ref.key not in sources:
-                sources[ref.key], made = _store_source(ref)
+                sources[ref.key], made = library.store(ref, note.number)
                 if made:
                     created_sources.add(ref.key)
     passages = _store_passages(document, parsed, blocks, sources)
@@ -172,7 +182,7 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
         Citation(
             note=notes[note.number],
             source=sources[citation.source.key],
-            form=citation.form,
+            form=Citation.Form.FIXED if note.number in fixed else citation.form,
             locator=citation.locator,
             first_page=citation.first_page,
             last_page=citation.last_page,
@@ -185,6 +195,9 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     )
     _store_cited_pages(parsed, sources)
     document.import_summary = import_summary(parsed, spans, sources, created_sources)
+    document.import_summary["conflicts"] = library.conflicts
+    document.import_summary["doubtful"] = library.doubtful
+    document.import_summary["fixed"] = sorted(fixed)
     document.save(update_fields=["import_summary"])
     told = answers(
         document_imported, document=document, revised=revised, sources=[*sources.values()]
@@ -277,23 +290,84 @@ def import_summary(
     }
 
 
-def _store_source(ref: SourceRef) -> tuple[Source, bool]:
-    """The source a full reference describes: an existing one with its URL or title, or a new
-    one; and whether it is new."""
-    source = None
-    if ref.url:
-        source = Source.objects.filter(url=ref.url).first()
-    if source is None:
-        source = Source.objects.filter(title=ref.title).first()
-    created = source is None
-    if source is None:
-        source = Source(slug=_source_slug(ref.title))
+class Library:
+    """The sources an import's references name, in the one library every document shares
+    (reader.library): a work it holds is joined, never overwritten; one it lacks is created. What
+    joining could not settle is kept for the summary: fields a reference gives otherwise
+    (`conflicts`) and references that could name more than one source (`doubtful`)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.seen: set[int] = set()
+        self.conflicts: list[dict[str, Any]] = []
+        self.doubtful: list[dict[str, Any]] = []
+
+    def store(self, ref: SourceRef, note: int) -> tuple[Source, bool]:
+        """The source the full reference names, and whether it is new."""
+        found = find_work(ref)
+        source = found.source
+        if source is None:
+            if found.doubtful:
+                self.doubtful.append(
+                    {"note": note, "title": ref.title, "sources": [s.slug for s in found.doubtful]}
+                )
+            source = Source(slug=_source_slug(ref.title))
+            _describe(source, ref)
+            source.save()
+            self.seen.add(source.pk)
+            return source, True
+        if (
+            source.pk not in self.seen
+            and not source.citations.exclude(note__document=self.document).exists()
+        ):  # cited by this document alone: its own, updated as before
+            _describe(source, ref)
+        else:
+            for conflict in join(source, ref):
+                self.conflicts.append({"note": note, "source": source.slug, **conflict})
+        self.seen.add(source.pk)
+        source.save()
+        return source, False
+
+
+def _describe(source: Source, ref: SourceRef) -> None:
     for field in ("title", "author", "issued", "kind", "language", "url"):
         setattr(source, field, getattr(ref, field))
     for field in ("container", "editor", "publisher", "reference"):
         setattr(source, field, getattr(ref, field))
-    source.save()
-    return source, created
+
+
+def _apply_fixes(
+    document: Document, parsed: ParsedDocument, sources: dict[str, Source]
+) -> set[int]:
+    """Put the analysts' readings in place of the importer's for the notes whose text is still
+    the text they fixed; return those notes' numbers."""
+    fixes: dict[int, list[CitationFix]] = {}
+    for fix in CitationFix.objects.filter(document=document).select_related("source"):
+        fixes.setdefault(fix.note_number, []).append(fix)
+    fixed: set[int] = set()
+    for note in parsed.notes:
+        mine = [fix for fix in fixes.get(note.number, []) if fix.note_hash == note_hash(note.text)]
+        if not mine:
+            continue
+        note.citations, note.review = [], []
+        for fix in mine:
+            key = f"fix:{fix.pk}"
+            sources[key] = fix.source
+            note.citations.append(
+                ParsedCitation(
+                    source=SourceRef(title=fix.source.title, url=key),
+                    form=Citation.Form.FIXED,
+                    locator=fix.locator,
+                    first_page=fix.first_page,
+                    last_page=fix.last_page,
+                )
+            )
+        fixed.add(note.number)
+    return fixed
+
+
+def note_hash(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()
 
 
 def _source_slug(title: str) -> str:
