@@ -161,7 +161,7 @@ def _hash_without(body: IO[bytes], boundary: bytes, digest: Any) -> None:
     keep = max(len(boundary) - 1, 0)
     while chunk := body.read(CHUNK):
         data = carry + chunk
-        split = len(data) - keep
+        split = max(len(data) - keep, 0)
         if boundary:
             last = data.rfind(boundary)
             if last != -1 and last + len(boundary) > split:

@@ -338,3 +338,18 @@ def test_a_commit_that_fails_leaves_no_note_and_the_key_free_for_the_retry(
     assert not Annotation.objects.exists() and not IdempotencyKey.objects.exists()
     retried = post(client, note(seed_document))
     assert retried.status_code == 201 and Annotation.objects.count() == 1
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64 * 1024])
+def test_a_forms_boundary_is_taken_out_wherever_the_chunks_of_the_body_cut_it(chunk: int) -> None:
+    import hashlib
+    from io import BytesIO
+
+    from accounts import idempotency
+
+    body = b"--XyZ12\r\nname=a\r\n--XyZ12\r\nfile=b\r\n--XyZ12--\r\n"
+    expected = hashlib.sha256(body.replace(b"XyZ12", b"")).hexdigest()
+    digest = hashlib.sha256()
+    with mock.patch.object(idempotency, "CHUNK", chunk):
+        idempotency._hash_without(BytesIO(body), b"XyZ12", digest)
+    assert digest.hexdigest() == expected
