@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: it wraps the view in the transaction that also keeps the answer to its key.
+    "accounts.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -247,6 +249,11 @@ ANNOTATIONS_LIVE_VERSION = os.getenv(
 )
 # The largest file (or JSON body) POST /api/annotations/import/ takes, in bytes.
 ANNOTATIONS_IMPORT_MAX_BYTES = envint("ANNOTATIONS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+# The POSTs that create honour an Idempotency-Key header (accounts.idempotency): seconds a key
+# and its answer are kept, and seconds a request with a key may run before another request with
+# it may take it over (its worker was killed); meanwhile the other gets a 409.
+IDEMPOTENCY_KEY_SECONDS = envint("IDEMPOTENCY_KEY_SECONDS", "86400")
+IDEMPOTENCY_RUNNING_SECONDS = envint("IDEMPOTENCY_RUNNING_SECONDS", "60")
 # Seconds a client is told to wait (Retry-After of a 503) while the database cannot be reached.
 RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", "5")
 
@@ -300,6 +307,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.refuse_nul_in_strings",
+        "annotations.api.links.link_notes_to_their_operations",
     ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "reader.models.Source.Kind",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import is_analyst
+from config.idempotency import idempotent
 
 from .alignment import AlignmentError, add_original, align
 from .importers.source import (
@@ -41,6 +42,7 @@ from .pages import PageNumbering, PageNumberingError, PageRange, label_runs
 from .views import may_attach, source_page_context
 
 
+@idempotent
 @require_POST
 def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
     """Align the translation `pk` with the text the analyst gives (found on the page), or undo
@@ -72,6 +74,7 @@ def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(f"{page.get_absolute_url()}#passage-{pk}")
 
 
+@idempotent
 def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     """Attach a source's file (PDF, HTML or text) from the browser: the same import as
     `manage.py import_source`, atomic, with its refusals shown in the form. A PDF without page

@@ -28,7 +28,10 @@ class LedgerClaimSerializer(serializers.Serializer):
     note = serializers.IntegerField(help_text="The number of the claim's note.")
     claim = serializers.CharField(help_text="The claim's words.")
     url = serializers.URLField(help_text="The claim in the reader (#claim-N).")
-    sources = serializers.ListField(child=serializers.SlugField(), help_text="Cited sources.")
+    # Slugs as stored (reader.models.Source.slug), Japanese ones included: no ASCII pattern.
+    sources = serializers.ListField(
+        child=serializers.CharField(), help_text="The slugs of the cited sources."
+    )
     pages = serializers.CharField(help_text="The pages cited, as printed.", allow_blank=True)
     status = serializers.ChoiceField(choices=list(STATUSES))
     reason = serializers.CharField(allow_blank=True, help_text="Why, and what to do.")
