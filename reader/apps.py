@@ -8,4 +8,4 @@ class ReaderConfig(AppConfig):
     verbose_name = "Reader"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import evidence, signals  # noqa: F401  (connects the receivers)

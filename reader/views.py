@@ -382,6 +382,10 @@ def ledger_csv(data: list[dict[str, Any]]) -> str:
         cells = {
             **row,
             "sources": ";".join(row["sources"]),
+            "evidence": " | ".join(
+                f"p.{found['page']} ({found['score']:.2f}): {found['text']}"
+                for found in row["evidence"][:1] + row["elsewhere"][:1]
+            ),
             "judgements": "; ".join(
                 f"{j['author']}: {j['judgement']}" + (f" ({j['reason']})" if j["reason"] else "")
                 for j in row["judgements"]

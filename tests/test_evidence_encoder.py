@@ -6,7 +6,7 @@ from __future__ import annotations
 from reader.encoder import encode, encoder_name
 from reader.sentences import split_sentences
 
-from .evidence.labelled import accuracy, load, page_text
+from .evidence.labelled import accuracy, judged, load, page_text
 
 
 def test_the_chosen_encoder_finds_the_sentence_a_japanese_claim_rests_on() -> None:
@@ -44,3 +44,17 @@ def test_sentences_split_in_english_and_japanese_across_pdf_line_breaks() -> Non
         "インセンティブは働く！",
         "Then English.",
     ]
+
+
+def test_every_claim_of_the_set_gets_the_status_its_pages_call_for() -> None:
+    from reader.evidence import FOUND
+
+    for claim, evidence in judged():
+        mismatch = evidence.mismatch
+        if claim.page is None:
+            assert not evidence.found and mismatch is None, claim.text
+        elif claim.wrong_page:
+            assert mismatch is not None and mismatch.page == claim.page, claim.text
+        else:
+            assert evidence.found and mismatch is None, claim.text
+            assert evidence.best >= FOUND

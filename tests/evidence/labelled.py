@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,13 +20,13 @@ class Claim:
     lang: str
     kind: str
     cited: str
-    page: str
-    sentence: int
+    page: str | None  # None: no page holds it
+    sentence: int | None
     text: str
 
     @property
     def wrong_page(self) -> bool:
-        return self.page not in _labels(self.cited)
+        return self.page is not None and self.page not in _labels(self.cited)
 
 
 def _labels(cited: str) -> list[str]:
@@ -54,6 +55,7 @@ def accuracy(encode: Callable[[list[str]], np.ndarray]) -> list[Accuracy]:
     """Rank every sentence of the source for each claim; the claim's sentence first (top-1) or
     among the first three (top-3), by claim language, then over all."""
     pages, claims = load()
+    claims = [claim for claim in claims if claim.page is not None]
     places = [(label, i) for label, sentences in pages.items() for i in range(len(sentences))]
     sentences = encode([pages[label][i] for label, i in places])
     queries = encode([claim.text for claim in claims])
@@ -73,3 +75,29 @@ def accuracy(encode: Callable[[list[str]], np.ndarray]) -> list[Accuracy]:
             )
         )
     return results
+
+
+def set_sentences() -> Any:
+    """The set's pages as the evidence ranking sees them (reader.evidence.SourceSentences)."""
+    from reader.encoder import encode
+    from reader.evidence import SourceSentences, _pack
+
+    pages, _claims = load()
+    return SourceSentences.of(
+        "nds-2026",
+        [(label, sentences, _pack(encode(sentences))) for label, sentences in pages.items()],
+    )
+
+
+def judged(claims: list[Claim] | None = None) -> list[tuple[Claim, Any]]:
+    """Each claim of the set with its evidence on its cited pages (reader.evidence)."""
+    from reader.encoder import encode
+    from reader.evidence import claim_evidence
+
+    sentences = set_sentences()
+    claims = claims if claims is not None else load()[1]
+    vectors = encode([claim.text for claim in claims])
+    return [
+        (claim, claim_evidence(vector, sentences, _labels(claim.cited)))
+        for claim, vector in zip(claims, vectors, strict=True)
+    ]
