@@ -80,6 +80,11 @@ def _encode_memoised(texts: Sequence[str], progress: Progress | None = None) -> 
     return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
 
+def encode_texts(texts: Sequence[str]) -> np.ndarray:
+    """The vectors of some sentences, from the memo of this process when it has them."""
+    return _encode_memoised(texts)
+
+
 def embed_source(source: Source, progress: Progress | None = None) -> int:
     """Cut the source's pages into sentences and store their vectors; return how many sentences
     were embedded (0 when nothing changed). Pages whose text and encoder are unchanged are kept."""
