@@ -215,11 +215,19 @@ class SourceSentences:
             pair = np.where(
                 self.pair_norms > 0, (single + np.roll(single, -1)) / self.pair_norms, -1
             )
+        following = np.append(single[1:], -1)
+        pair = np.where(pair > np.maximum(single, following) + PAIR_GAIN, pair, -1)
+        masked_single = np.where(mask, single, -np.inf)
+        masked_pair = np.where(mask & (pair > -1), pair, -np.inf)
+        keep = 4 * SHOWN  # enough to skip the overlapping ones
         candidates: list[tuple[float, int, int]] = []
-        for i in np.flatnonzero(mask):
-            candidates.append((float(single[i]), int(i), 1))
-            if pair[i] > max(single[i], single[(i + 1) % len(single)]) + PAIR_GAIN:
-                candidates.append((float(pair[i]), int(i), 2))
+        for scores, count in ((masked_single, 1), (masked_pair, 2)):
+            best = (
+                np.argpartition(-scores, keep)[:keep] if len(scores) > keep else range(len(scores))
+            )
+            candidates.extend(
+                (float(scores[i]), int(i), count) for i in best if np.isfinite(scores[i])
+            )
         candidates.sort(key=lambda c: -c[0])
         taken: set[int] = set()
         found: list[Found] = []
