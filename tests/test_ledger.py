@@ -93,6 +93,25 @@ def test_a_claim_on_the_wrong_page_is_a_page_mismatch_naming_the_page(
     assert sixth["elsewhere"][0]["score"] > sixth["evidence"][0]["score"]
 
 
+def test_check_citations_names_the_page_a_claim_s_words_are_on(
+    seed_document: Document, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    import_nds_like_pdf(tmp_path)
+    citation = seed_document.notes.get(number=6).citations.get()
+    citation.first_page, citation.last_page = "7", ""
+    citation.save()
+    out = StringIO()
+    with translation.override("en"):
+        call_command("check_citations", "npi-commentary-80", stdout=out)
+    assert "1 page mismatch" in out.getvalue()
+    assert "    - note 6: the words are on p.20, not p.7" in out.getvalue()
+
+
 def test_a_claim_nothing_in_the_file_supports_has_no_evidence(
     client: Client, seed_document: Document, tmp_path: Path
 ) -> None:
