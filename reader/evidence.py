@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import QuerySet
 from django.dispatch import receiver
 
 from .encoder import encode, encoder_name
-from .models import PageSentences, Source, SourcePage, TextVector
+from .models import Claim, Document, PageSentences, Source, SourcePage, TextVector
 from .sentences import split_sentences
-from .signals import source_text_changed
+from .signals import document_imported, source_text_changed
 
 FOUND = 0.45
 MARGIN = 0.07
@@ -127,6 +128,19 @@ def embed_on_change(
     sender: Any, source: Source, progress: Progress | None = None, **kwargs: Any
 ) -> None:
     embed_source(source, progress)
+    embed_claims(Claim.objects.filter(note__citations__source=source))
+
+
+@receiver(document_imported)
+def embed_imported_claims(sender: Any, document: Document, **kwargs: Any) -> None:
+    cited = Source.objects.filter(citations__note__document=document)
+    if PageSentences.objects.filter(page__source__in=cited).exists():
+        embed_claims(document.claims.all())
+
+
+def embed_claims(claims: QuerySet[Claim]) -> None:
+    """Store the vectors of the claims, so that the ledger finds them (and writes nothing)."""
+    text_vectors(list(claims.values_list("text", flat=True).distinct()))
 
 
 def text_vectors(texts: Sequence[str]) -> np.ndarray:

@@ -27,8 +27,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -95,6 +97,16 @@ class LedgerRow:
     claim: Claim
     evidence: list[Evidence]
     judgements: list[Judgement] = field(default_factory=list)
+    offset: int = 0  # where the claim's block starts in the document's plain_text()
+
+    @property
+    def start(self) -> int:
+        """The claim's words in the document's plain_text(), as annotations count them."""
+        return self.offset + self.claim.start
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.claim.end
 
     @property
     def note(self) -> int:
@@ -131,6 +143,27 @@ class LedgerRow:
         """The best sentences of the cited pages, best first (all citations together)."""
         found = [f for e in self.evidence if e.found for f in e.found.evidence]
         return sorted(found, key=lambda f: -f.score)[:SHOWN]
+
+    @property
+    def best(self) -> Found | None:
+        """The sentence the claim most likely rests on: of its cited pages, or of the page it
+        seems to be on instead (a page mismatch)."""
+        if self.status == PAGE_MISMATCH and self.elsewhere:
+            return self.elsewhere[0]
+        return self.sentences[0] if self.sentences else None
+
+    @property
+    def best_url(self) -> str:
+        """The best sentence in the viewer of the stored PDF, highlighted on its page (or the
+        source's page view without a PDF)."""
+        best = self.best
+        source = next((s for s in self.sources if best and s.slug == best.source), None)
+        if best is None or source is None:
+            return ""
+        viewer = source.viewer_url(best.page)
+        if not viewer:
+            return source.page_view_url(best.page)
+        return f"{viewer}&{urlencode({'find': best.text})}"
 
     @property
     def elsewhere(self) -> list[Found]:
@@ -184,8 +217,18 @@ class _Ledger:
 
     def rows(self) -> list[LedgerRow]:
         judgements = self._judgements()
+        offsets: dict[int, int] = {}
+        offset = 0
+        for block, length in self.document.blocks.values_list("pk", Length("text")):
+            offsets[block] = offset
+            offset += length + 2  # plain_text() joins blocks with a blank line
         return [
-            LedgerRow(claim, self._evidence(claim), judgements.get(claim.pk, []))
+            LedgerRow(
+                claim,
+                self._evidence(claim),
+                judgements.get(claim.pk, []),
+                offsets.get(claim.block_id, 0),
+            )
             for claim in self.claims
         ]
 

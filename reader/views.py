@@ -343,7 +343,12 @@ def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
         original = passage if passage.language == src.language else passage.original
         context["passage"] = passage
         context["find"] = original.text if original else ""
+    else:  # a claim's evidence sentence (reader.ledger.LedgerRow.best_url)
+        context["find"] = request.GET.get("find", "")[:MAX_FIND]
     return render(request, "reader/source_viewer.html", context)
+
+
+MAX_FIND = 2000  # characters: two sentences, with room
 
 
 @readable

@@ -278,3 +278,35 @@ def test_the_check_findings_are_in_the_readers_language(
     page = client.get("/documents/npi-commentary-80/check/", HTTP_ACCEPT_LANGUAGE="ja").text
     assert "原文とはまだ対応付けられていません" in page and "の翻訳（ja）" in page
     assert "no original aligned yet" not in page
+
+
+def test_a_note_shows_its_best_evidence_sentence_and_the_buttons_to_judge(
+    client: Client, seed_document: Document, tmp_path: Path
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    page = client.get("/documents/npi-commentary-80/").text
+    note = page[page.index('id="note-6"') : page.index('id="note-7"')]
+    assert "Evidence on p.20:" in note
+    assert '<q lang="en">With its powerful military' in note
+    assert (
+        'class="evidence-show" href="/sources/national-defense-strategy/view/?page=20&amp;find=With+its'
+        in note
+    )
+    assert '<button type="button" data-judgement="supported">Supported</button>' in note
+    assert 'class="judge" role="group"' in note and " hidden>" in note  # evidence.js shows them
+    viewer = client.get("/sources/national-defense-strategy/view/?page=20&find=With+its+powerful")
+    assert '<script id="viewer-find" type="application/json">"With its powerful"</script>' in (
+        viewer.text
+    )
+
+
+def test_a_rows_offsets_are_the_claims_words_in_the_documents_text(
+    seed_document: Document,
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from reader.ledger import ledger
+
+    text = seed_document.plain_text()
+    rows = ledger(seed_document, AnonymousUser())
+    assert [text[row.start : row.end] for row in rows] == [row.claim.text for row in rows]
