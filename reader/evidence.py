@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -196,6 +196,13 @@ class SourceSentences:
     texts: list[str]
     vectors: np.ndarray
     pair_norms: np.ndarray  # |v[i] + v[i+1]|, or 0 where sentence i ends its page
+    runs: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # a page's sentences: [start, end)
+    _masks: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    # The evidence found for a claim's vector on some pages: the ledger asks again and again
+    # while the source's sentences (this object, reloaded when they change) stay the same.
+    _found: dict[tuple[bytes, tuple[str, ...]], ClaimEvidence] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -215,33 +222,49 @@ class SourceSentences:
         if len(texts) > 1:
             same = pages[:-1] == pages[1:]
             norms[:-1] = np.where(same, np.linalg.norm(vectors[:-1] + vectors[1:], axis=1), 0)
-        return cls(slug, pages, texts, vectors, norms)
+        runs: dict[str, tuple[int, int]] = {}
+        for i, label in enumerate(labels):
+            runs[label] = (runs.get(label, (i, i))[0], i + 1)
+        return cls(slug, pages, texts, vectors, norms, runs)
 
     @property
     def empty(self) -> bool:
         return not self.texts
 
-    def windows(self, vector: np.ndarray, mask: np.ndarray) -> list[Found]:
-        """The sentences (and pairs of adjacent sentences) of the masked pages, best first, none
-        overlapping a better one."""
+    def mask(self, labels: Sequence[str]) -> np.ndarray:
+        """True for the sentences of the pages `labels` (each page's sentences are a run)."""
+        key = tuple(labels)
+        if key not in self._masks:
+            mask = np.zeros(len(self.texts), dtype=bool)
+            for label in labels:
+                start, end = self.runs.get(label, (0, 0))
+                mask[start:end] = True
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def scores(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How close each sentence is to `vector`, and each pair of a sentence and the next on
+        its page (-1 where there is no such pair or it is not clearly better than either)."""
         single = self.vectors @ vector
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pair = np.where(
-                self.pair_norms > 0, (single + np.roll(single, -1)) / self.pair_norms, -1
-            )
         following = np.append(single[1:], -1)
-        pair = np.where(pair > np.maximum(single, following) + PAIR_GAIN, pair, -1)
-        masked_single = np.where(mask, single, -np.inf)
-        masked_pair = np.where(mask & (pair > -1), pair, -np.inf)
+        pair = np.full(len(single), -1.0, dtype=np.float32)
+        paired = self.pair_norms > 0
+        pair[paired] = (single[paired] + following[paired]) / self.pair_norms[paired]
+        pair[pair <= np.maximum(single, following) + PAIR_GAIN] = -1
+        return single, pair
+
+    def windows(
+        self, scores: tuple[np.ndarray, np.ndarray], mask: np.ndarray, at_least: float = -1
+    ) -> list[Found]:
+        """The sentences (and pairs of adjacent sentences) of the masked pages scoring
+        `at_least`, best first, none overlapping a better one."""
         keep = 4 * SHOWN  # enough to skip the overlapping ones
         candidates: list[tuple[float, int, int]] = []
-        for scores, count in ((masked_single, 1), (masked_pair, 2)):
-            best = (
-                np.argpartition(-scores, keep)[:keep] if len(scores) > keep else range(len(scores))
-            )
-            candidates.extend(
-                (float(scores[i]), int(i), count) for i in best if np.isfinite(scores[i])
-            )
+        for values, count in ((scores[0], 1), (scores[1], 2)):
+            places = np.flatnonzero(mask & (values > -1) & (values >= at_least))
+            if len(places) > keep:
+                places = places[np.argpartition(-values[places], keep)[:keep]]
+            candidates.extend((float(values[i]), int(i), count) for i in places)
         candidates.sort(key=lambda c: -c[0])
         taken: set[int] = set()
         found: list[Found] = []
@@ -325,8 +348,20 @@ def claim_evidence(
     vector: np.ndarray, sentences: SourceSentences, cited: Sequence[str]
 ) -> ClaimEvidence:
     """The evidence of a claim (its vector) on the `cited` page labels of a source."""
-    mask = np.isin(sentences.pages, list(cited))
-    evidence = [f for f in sentences.windows(vector, mask) if f.score > 0]
+    key = (vector.tobytes(), tuple(cited))
+    if key not in sentences._found:
+        if len(sentences._found) > MEMO_SIZE:
+            sentences._found.clear()
+        sentences._found[key] = _claim_evidence(vector, sentences, cited)
+    return sentences._found[key]
+
+
+def _claim_evidence(
+    vector: np.ndarray, sentences: SourceSentences, cited: Sequence[str]
+) -> ClaimEvidence:
+    mask = sentences.mask(cited)
+    scores = sentences.scores(vector)
+    evidence = sentences.windows(scores, mask, at_least=1e-9)
     best = evidence[0].score if evidence else 0.0
-    elsewhere = [f for f in sentences.windows(vector, ~mask) if f.score >= best + MARGIN]
-    return ClaimEvidence(evidence, elsewhere)
+    elsewhere = sentences.windows(scores, ~mask, at_least=best + MARGIN - 5e-4)
+    return ClaimEvidence(evidence, [f for f in elsewhere if f.score >= best + MARGIN])

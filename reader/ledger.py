@@ -210,6 +210,9 @@ class _Ledger:
             .values_list("source_id", "label", "text")
         ):
             self.pages[source_id].append((label, text))
+        self.labels = {
+            source: [label for label, _ in pages] for source, pages in self.pages.items()
+        }
         self.sentences = source_sentences(sources)
         embedded = [c for c in self.claims if self.sentences.keys() & _cited(c)]
         vectors: Any = text_vectors([claim.text for claim in embedded]) if embedded else []
@@ -286,7 +289,7 @@ class _Ledger:
             )
         if not citation.first_page:
             return Evidence(citation, UNVERIFIABLE, _("no page cited"))
-        labels = [label for label, _ in pages]
+        labels = self.labels[source.pk]
         missing = [label for label in citation.pages.labels() if label not in labels]
         if missing:
             return Evidence(
