@@ -61,3 +61,21 @@ def test_the_signal_reports_progress_when_given_a_callable(
     assert seen[0] == ("sentences", 0, seen[-1][2]) and seen[-1][1] == seen[-1][2] > 0
     assert {stage for stage, _done, _total in seen} == {"sentences"}
     assert PageSentences.objects.count() == source.pages.count()
+
+
+def test_embed_sources_embeds_what_is_missing_and_nothing_twice(
+    seed_document: Document, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    source = import_nds_like_pdf(tmp_path, pages=3)
+    PageSentences.objects.filter(page__label="2").delete()
+    out = StringIO()
+    call_command("embed_sources", stdout=out)
+    assert out.getvalue() == "national-defense-strategy: 2 sentences embedded\n"
+    assert PageSentences.objects.count() == source.pages.count()
+    out = StringIO()
+    call_command("embed_sources", "national-defense-strategy", stdout=out)
+    assert out.getvalue() == "national-defense-strategy: 0 sentences embedded\n"
