@@ -4,16 +4,19 @@ viewer at the evidence sentence's page with the sentence highlighted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.auth.models import User
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, WIDE, logged_in
 from tests.pdfs import import_nds_like_pdf
 
 pytestmark = [
@@ -72,3 +75,26 @@ def test_readers_see_the_evidence_but_no_buttons_and_show_on_the_page_highlights
     expect(page.locator("#viewer-found")).to_have_text("The passage was found on this page.")
     found = page.evaluate("() => [...CSS.highlights.get('passage-found')].map((r) => r.toString())")
     assert " ".join(found).replace("\n", " ").startswith("With its powerful military")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_in_a_note_with_its_evidence_and_buttons(
+    scheme: str,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    tmp_path: Path,
+) -> None:
+    import_nds_like_pdf(tmp_path)
+    context = new_context(viewport=WIDE, bypass_csp=True, color_scheme=scheme)
+    session = logged_in(analyst).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + live_document.get_absolute_url())
+    page.locator("#claim-6").click()
+    expect(page.locator("#note-6").get_by_role("button", name="Supported")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
