@@ -30,6 +30,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--claims", type=int, default=100)
     parser.add_argument("--encoders", action="store_true", help="accuracy of every encoder")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="the scores the thresholds are chosen between"
+    )
     options = parser.parse_args()
     from bench.machine import describe
 
@@ -60,9 +63,53 @@ def main() -> int:
                     print(
                         f"{name:24} {r.lang:3} n={r.count:2} top-1 {r.top1:.0%} top-3 {r.top3:.0%}"
                     )
+        if options.calibrate:
+            calibrate()
+            return 0
         speed(encoder.encode)
         pipeline(Path(workdir), options.pages, options.claims)
     return 0
+
+
+def calibrate() -> None:
+    """On the labelled set: how close the cited pages' best sentence is when it holds the claim
+    (FOUND must stay below), when it does not (wrong pages, claims no page holds), and by how
+    much another page's best beats the cited pages' (MARGIN must lie between the two cases)."""
+    from reader.evidence import FOUND, MARGIN
+    from tests.evidence.labelled import judged, set_sentences
+
+    sentences = set_sentences()
+    right, wrong, nowhere, right_gap, wrong_gap = [], [], [], [], []
+    for claim, evidence in judged():
+        others = sentences.windows(
+            sentences.scores(claim_vector(claim.text)), ~sentences.mask(cited(claim.cited))
+        )
+        gap = (others[0].score if others else 0) - evidence.best
+        if claim.page is None:
+            nowhere.append(max(evidence.best, others[0].score if others else 0))
+        elif claim.wrong_page:
+            wrong.append(evidence.best)
+            wrong_gap.append(gap)
+        else:
+            right.append(evidence.best)
+            right_gap.append(gap)
+    print(f"FOUND = {FOUND}, MARGIN = {MARGIN}")
+    print(f"cited pages' best, right page: min {min(right):.3f} ({len(right)} claims)")
+    print(f"cited pages' best, wrong page: max {max(wrong):.3f} ({len(wrong)} claims)")
+    print(f"best anywhere, claims no page holds: max {max(nowhere):.3f} ({len(nowhere)} claims)")
+    print(f"other pages' best minus cited, right page: max {max(right_gap):+.3f}")
+    print(f"other pages' best minus cited, wrong page: min {min(wrong_gap):+.3f}")
+
+
+def claim_vector(text: str) -> Any:
+    from reader.encoder import encode
+
+    return encode([text])[0]
+
+
+def cited(locator: str) -> list[str]:
+    first, _, last = locator.partition("-")
+    return [str(n) for n in range(int(first), int(last or first) + 1)]
 
 
 def speed(encode: object) -> None:
