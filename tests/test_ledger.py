@@ -171,7 +171,7 @@ def test_the_ledger_page_lists_every_claim_and_filters(
     assert cited.count('<tr id="ledger-') == 4
     assert "No claim matches these filters." in client.get(LEDGER, {"verdict": "agreed"}).text
     sixth = client.get(LEDGER, {"status": "evidence_found"}).text
-    assert 'p.20 (0.' in sixth and '<q lang="en">With its powerful military' in sixth
+    assert "p.20 (0." in sixth and '<q lang="en">With its powerful military' in sixth
     assert f'href="{LEDGER}"' in client.get("/documents/npi-commentary-80/").text
 
 
