@@ -32,6 +32,12 @@ NDS_P19 = (
     "visible steps to meet the threats in their regions, with critical but limited support from "
     "the United States."
 )
+# What the claim of note 6 rests on (the 2026 NDS's words as reports of its release quote them).
+NDS_P20_KOREA = (
+    "With its powerful military, supported by high defense spending, a robust defense industry, "
+    "and mandatory conscription, South Korea is capable of taking primary responsibility for "
+    "deterring North Korea with critical but more limited U.S. support."
+)
 # The quotation of note 8 runs over the break between printed pages 20 and 21.
 NDS_P20_END = (
     "This shift in the balance of responsibility is consistent with America's interest in "
@@ -87,7 +93,7 @@ def nds_like_pdf(pages: int = 30) -> bytes:
         if number == 19:
             text += " " + NDS_P19
         elif number == 20:
-            text += " " + NDS_P20_END
+            text += " " + NDS_P20_KOREA + " " + NDS_P20_END
         elif number == 21:
             text = NDS_P21_START + " " + text
         texts.append(text)
