@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -35,6 +36,7 @@ class ParsedBlock:
     text: str
     line: int
     markers: list[Marker] = field(default_factory=list)
+    level: int = 0  # a Markdown heading's level (1 for #)
 
 
 @dataclass
@@ -88,6 +90,10 @@ class ParsedDocument:
     language: str = "ja"
     disclaimer: str = ""
     slug: str = ""
+    # Front-matter keys the reader has no field for (a blog's description, tags), kept as given.
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # What the file holds that is not the document's text, dropped and counted: {"images": 2}.
+    dropped: dict[str, int] = field(default_factory=dict)
 
 
 def normalise_title(title: str) -> str:

@@ -28,6 +28,8 @@ def read_block(
     markers: list[Marker] = []
     for line_number, raw in enumerate(text.splitlines(), start=line):
         part = raw.strip()
+        if not part:
+            continue
         # Lines wrapped by a PDF extraction: Japanese joins without a space, Latin with one.
         if plain and plain[-1:].isascii() and part[:1].isascii():
             plain += " "
