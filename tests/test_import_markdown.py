@@ -266,3 +266,54 @@ def test_a_minimal_mistakes_sample_post_drops_kramdown_attributes_and_liquid() -
         "html": 2,
         "templates": 3,
     }
+
+
+def test_a_hugo_post_with_toml_front_matter_imports() -> None:
+    """Hugo's sample post: TOML front matter between +++ lines, a <!--more--> inside a
+    paragraph, ordered lists, an inline <svg> figure, a shortcode around a <style> block."""
+    document = import_commentary(CORPUS / "hugo-placeholder-text.md").document
+    assert (document.title, document.date, document.language) == (
+        "Placeholder Text",
+        datetime.date(2019, 3, 9),
+        "en",
+    )
+    assert document.author == "Hugo Authors"
+    assert document.metadata == {
+        "description": "Lorem Ipsum Dolor Si Amet",
+        "tags": ["markdown", "text"],
+    }
+    found = blocks(document)
+    assert found[0][2].startswith(
+        "Lorem est tota propiore conpellat pectoribus de pectora summo. Redit teque"
+    )
+    assert [text for _, _, text in found[1:5]] == [
+        "1. Exierant elisi ambit vivere dedere",
+        "2. Duce pollice",
+        "3. Eris modo",
+        "4. Spargitque ferrea quos palude",
+    ]
+    assert [(anchor, text) for anchor, kind, text in found if kind == "heading"] == [
+        ("h1", "Vagus elidunt"),
+        ("h2", "Mane refeci capiebant unda mulcebat"),
+    ]
+    # Neither the SVG nor the stylesheet is text of the post.
+    assert not any("svg" in text or ".canon" in text for _, _, text in found)
+    assert len(found) == 17
+    assert document.import_summary["dropped"] == {"comments": 1, "html": 2, "templates": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("+++\ntitle = 'T'\n\nText.[^1]\n", "line 1: the front matter is not closed by a +++"),
+        ("+++\ntitle = T\n+++\n\nText.\n", "line 2: the front matter is not valid TOML"),
+        ("+++\ntitle = 'T'\nseries = ['A', 'B']\n+++\n\nText.\n", "line 2: “series” must be one"),
+    ],
+)
+def test_toml_front_matter_it_cannot_use_is_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(CommentaryFormatError) as raised:
+        import_commentary(write(tmp_path, text))
+    assert str(raised.value).startswith(message)
+    assert not Document.objects.exists()

@@ -30,6 +30,7 @@ import datetime
 import html
 import json
 import re
+import tomllib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,16 +54,28 @@ FIELDS = ("title", "slug", "series", "number", "author", "affiliation", "date", 
 DATE_RE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
+TOML_FENCE = "+++"  # Hugo's TOML front matter
 METADATA_NODES = 500  # the most values the other front-matter keys may hold together
 # What a renderer would not show as text: dropped, and counted in the summary.
-COMMENT_RE = re.compile(r"[ \t]*<!--.*?-->", re.DOTALL)
+# A comment, a template tag or an image takes the spaces before it when a space or the line's end
+# follows it ("an inline <!-- x --> comment"), none when a word does ("summo. <!--more-->Redit").
+COMMENT_RE = re.compile(r"[ \t]*<!--.*?-->(?=[ \t]|$)|<!--.*?-->", re.DOTALL | re.MULTILINE)
 # kramdown's block attributes ({: .lead}) on a line of their own or at the end of one
 ATTRIBUTES_RE = re.compile(r"^[ \t]*\{:[^{}\n]*\}[ \t]*$|[ \t]+\{:[^{}\n`]*\}[ \t]*$", re.MULTILINE)
 HEADING_ID_RE = re.compile(r"\s*\{#[^{}\n]*\}\s*$")  # ## A heading {#its-id}
 # Liquid tags and output ({% include … %}, {{ page.x }}) and Hugo shortcodes ({{< figure >}})
-TEMPLATE_RE = re.compile(r"[ \t]*(?:\{%.*?%\}|\{\{.*?\}\})", re.DOTALL)
-IMAGE_RE = re.compile(r"[ \t]*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
+TEMPLATE_RE = re.compile(
+    r"[ \t]*(?:\{%.*?%\}|\{\{.*?\}\})(?=[ \t]|$)|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL | re.MULTILINE
+)
+IMAGE_RE = re.compile(
+    r"[ \t]*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?=[ \t]|$)|!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])",
+    re.MULTILINE,
+)
 TAG_RE = re.compile(r"<[^>]*>")
+# An inline HTML tag (not an autolink such as <https://…>), and an inline code span
+INLINE_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+CODE_SPAN_RE = re.compile(r"(`+[^`]*?`+)")
+RAW_ELEMENT_RE = re.compile(r"\s*<(?:script|style|pre|textarea)\b", re.IGNORECASE)
 
 PARSER = (
     MarkdownIt("commonmark")
@@ -72,7 +85,8 @@ PARSER = (
 
 
 def looks_like_markdown(content: str) -> bool:
-    return content.lstrip().startswith("---") or bool(MARKER_RE.search(content))
+    start = content.lstrip()
+    return start.startswith(("---", TOML_FENCE)) or bool(MARKER_RE.search(content))
 
 
 @dataclass
@@ -92,10 +106,12 @@ class _Reading:
 
 
 def parse_markdown(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
-    tokens = PARSER.parse(content)
     meta: dict[str, str] = {}
     metadata: dict[str, Any] = {}
     body_start = 0
+    if content.lstrip("\ufeff").startswith(TOML_FENCE):
+        content, meta, metadata, body_start = _toml_front_matter(content)
+    tokens = PARSER.parse(content)
     if tokens and tokens[0].type == "front_matter":
         front = tokens.pop(0)
         body_start = front.map[1] if front.map else 0
@@ -205,7 +221,7 @@ def _inline(
     token: Token, reading: _Reading, note: ParsedNote | None, quote_depth: int, heading: int
 ) -> None:
     line = (token.map[0] if token.map else 0) + 1
-    text = _visible(token.content, reading)
+    text = _visible(token.content, reading, tags=True)
     if heading:
         text, ids = HEADING_ID_RE.subn("", text)
         reading.drop("attributes", ids)
@@ -234,6 +250,9 @@ def _raw_block(token: Token, reading: _Reading, note: ParsedNote | None, quote_d
     if token.type != "html_block":
         reading.drop("code")
         return
+    if RAW_ELEMENT_RE.match(token.content):
+        reading.drop("html")  # a <script>, <style> or <pre> block: no text of the document
+        return
     visible = _visible(token.content, reading)
     text = html.unescape(TAG_RE.sub("", visible))
     lines = [part for part in text.splitlines() if part.strip()]
@@ -247,17 +266,24 @@ def _raw_block(token: Token, reading: _Reading, note: ParsedNote | None, quote_d
         reading.blocks.append(_block(kind, line, "\n".join(lines), reading.labels))
 
 
-def _visible(text: str, reading: _Reading) -> str:
-    """The text a renderer would show: comments, attributes, templates and images taken out."""
-    for what, pattern in (
+def _visible(text: str, reading: _Reading, *, tags: bool = False) -> str:
+    """The text a renderer would show: comments, attributes, templates and images taken out
+    (and with `tags`, inline HTML tags, their text kept); what code spans hold is left as is."""
+    patterns = [
         ("comments", COMMENT_RE),
         ("attributes", ATTRIBUTES_RE),
         ("templates", TEMPLATE_RE),
         ("images", IMAGE_RE),
-    ):
-        text, count = pattern.subn("", text)
-        reading.drop(what, count)
-    return text
+    ]
+    if tags:
+        patterns.append(("html", INLINE_TAG_RE))
+    pieces = CODE_SPAN_RE.split(text)
+    # split() with one group gives: text, code, text, code, …; only the text is cleaned
+    for index in range(0, len(pieces), 2):
+        for what, pattern in patterns:
+            pieces[index], count = pattern.subn("", pieces[index])
+            reading.drop(what, count if what != "html" else min(count, 1))
+    return "".join(pieces)
 
 
 def _defined_twice(note: ParsedNote, first: ParsedNote) -> None:
@@ -271,6 +297,53 @@ def _defined_twice(note: ParsedNote, first: ParsedNote) -> None:
 def _language(blocks: list[ParsedBlock]) -> str:
     """Japanese unless the body is written in Latin letters alone."""
     return "ja" if any(has_cjk(block.text) for block in blocks) else "en"
+
+
+def _toml_front_matter(content: str) -> tuple[str, dict[str, str], dict[str, Any], int]:
+    """Hugo's front matter between +++ lines, in TOML: the fields, the other keys as metadata,
+    and the content with the block blanked out (so that line numbers stay those of the file)."""
+    lines = content.splitlines()
+    closing = next(
+        (number for number, line in enumerate(lines[1:], start=1) if line.strip() == TOML_FENCE),
+        None,
+    )
+    if closing is None:
+        raise CommentaryFormatError(gettext("the front matter is not closed by a +++ line"), line=1)
+    try:
+        values = tomllib.loads("\n".join(lines[1:closing]))
+    except tomllib.TOMLDecodeError as error:
+        raise CommentaryFormatError(
+            gettext("the front matter is not valid TOML: %(problem)s") % {"problem": error},
+            line=2,
+        ) from error
+    meta: dict[str, str] = {}
+    metadata: dict[str, Any] = {}
+    for name, value in values.items():
+        key = name.lower()
+        if key not in FIELDS:
+            metadata[name] = _jsonable(value)
+        elif key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            meta[key] = ("・" if all(has_cjk(v) for v in value) else ", ").join(value)
+        elif isinstance(value, datetime.date | str | int | float):
+            text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+            meta[key] = text[:10] if key == "date" else " ".join(text.split())
+        else:
+            raise CommentaryFormatError(
+                gettext("“%(key)s” must be one line of text") % {"key": key}, line=2
+            )
+    meta["_date_line"] = "2"
+    body = "\n" * (closing + 1) + "\n".join(lines[closing + 1 :])
+    return body, meta, metadata, closing + 1
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
 
 
 def read_front_matter(text: str, *, first_line: int) -> tuple[dict[str, str], dict[str, Any]]:
