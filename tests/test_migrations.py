@@ -137,8 +137,17 @@ def test_teams_moved_to_accounts_keep_their_table_members_and_notes() -> None:
     tables = schema()
 
     executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    moved = [
+        *others,
+        ("accounts", "0001_initial"),
+        ("annotations", "0004_team_to_accounts"),
+        ("search", "0004_annotation_by_id"),
+        ("reader", "0008_source_file"),
+    ]
+    executor.migrate(moved)  # the move alone (later migrations add tables of their own)
     assert schema() == tables
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
     from django.contrib.auth.models import User
 
     from accounts.models import Team
