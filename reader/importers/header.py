@@ -22,8 +22,14 @@ MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 MONTH_RE = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}  # the year before each era's first
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 DATE_RES = [
     re.compile(r"(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+    re.compile(
+        rf"(?P<era>{'|'.join(ERAS)})\s*(?P<year>\d{{1,2}}|元)\s*年\s*(?P<mon>\d{{1,2}})\s*月"
+        r"\s*(?P<day>\d{1,2})\s*日"
+    ),
     re.compile(r"(?<!\d)(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)"),
     re.compile(rf"(?<!\d)(?P<day>\d{{1,2}})\s*{MONTH_RE}\s*,?\s*(?P<year>\d{{4}})", re.I),
     re.compile(rf"\b{MONTH_RE}\s*(?P<day>\d{{1,2}})\s*,\s*(?P<year>\d{{4}})", re.I),
@@ -70,10 +76,15 @@ class Header:
 
 
 def find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
-    """The first real date written in the text, and where it stands."""
+    """The first real date written in the text (full-width digits and the Japanese eras too),
+    and where it stands."""
+    text = text.translate(FULL_WIDTH_DIGITS)  # one character for one: positions stay
     for pattern in DATE_RES:
         for match in pattern.finditer(text):
             parts = match.groupdict()
+            year = parts["year"]
+            if parts.get("era"):
+                year = str(ERAS[parts["era"]] + (1 if year == "元" else int(year)))
             month = (
                 int(parts["mon"])
                 if parts.get("mon")
@@ -84,7 +95,7 @@ def find_date(text: str) -> tuple[datetime.date, re.Match[str]] | None:
                 )
             )
             try:
-                return datetime.date(int(parts["year"]), month, int(parts["day"])), match
+                return datetime.date(int(year), month, int(parts["day"])), match
             except ValueError:
                 continue
     return None
