@@ -317,3 +317,23 @@ def test_toml_front_matter_it_cannot_use_is_refused(
         import_commentary(write(tmp_path, text))
     assert str(raised.value).startswith(message)
     assert not Document.objects.exists()
+
+
+def test_a_note_may_carry_the_marker_of_a_note_on_it(tmp_path: Path) -> None:
+    """A shape real posts have: a footnote that cites a friend in a footnote of its own."""
+    text = (
+        "---\ntitle: T\n---\n\nA claim.[^lobster] Another.[^outer]\n\n"
+        "[^lobster]: Assigned as reading.\n\n"
+        "[^outer]: The first note can itself cite a friend[^inner].\n"
+        "[^inner]: The nested note.\n"
+    )
+    document = import_commentary(write(tmp_path, text)).document
+    assert list(document.notes.values_list("number", "text")) == [
+        (1, "Assigned as reading."),
+        (2, "The first note can itself cite a friend[^3]."),
+        (3, "The nested note."),
+    ]
+    assert list(document.claims.values_list("note__number", "text")) == [
+        (1, "A claim."),
+        (2, "Another."),
+    ]

@@ -120,6 +120,7 @@ def parse_markdown(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
         raise CommentaryFormatError(gettext("the front matter is not closed by a --- line"), line=1)
     reading = _Reading(content.splitlines(), labels=_labels(content, tokens))
     _walk(tokens, reading)
+    _notes_on_notes(reading)
     title = meta.get("title", "")
     blocks = reading.blocks
     first = blocks[0] if blocks else None
@@ -284,6 +285,19 @@ def _visible(text: str, reading: _Reading, *, tags: bool = False) -> str:
             pieces[index], count = pattern.subn("", pieces[index])
             reading.drop(what, count if what != "html" else min(count, 1))
     return "".join(pieces)
+
+
+def _notes_on_notes(reading: _Reading) -> None:
+    """A note may carry the marker of another (a note on the note): that one is marked there, and
+    the marker is written with its number ([^3]), as the note is numbered."""
+    for note in reading.notes.values():
+        for label in MARKER_RE.findall(note.text):
+            marked = reading.notes.get(label)
+            if marked is not None and marked is not note:
+                marked.marked_in = note.number
+        note.text = MARKER_RE.sub(
+            lambda found: f"[^{reading.labels.get(found[1], found[1])}]", note.text
+        )
 
 
 def _defined_twice(note: ParsedNote, first: ParsedNote) -> None:

@@ -75,6 +75,7 @@ class ParsedNote:
     line: int
     citations: list[ParsedCitation] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # why a part of it could not be read
+    marked_in: int | None = None  # the note whose text carries its marker (a note on a note)
 
 
 @dataclass

@@ -91,7 +91,7 @@ def check_markers(document: ParsedDocument) -> None:
                     line=marker.line,
                 )
     for note in document.notes:
-        if note.number not in seen_markers:
+        if note.number not in seen_markers and note.marked_in is None:
             raise CommentaryFormatError(
                 gettext("note %(number)s has no marker in the text") % {"number": note.number},
                 line=note.line,
