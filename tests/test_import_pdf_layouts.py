@@ -221,3 +221,17 @@ def test_a_real_google_docs_paper_imports_its_title_after_the_byline_and_adjacen
         "Systemic violence against women has been an inseparable part of societal and state "
         "structure"
     )
+
+
+def test_a_marker_carried_over_a_page_break_closes_the_words_before_it() -> None:
+    """Set at the top of the next page, a marker belongs to the paragraph it closes."""
+    paragraphs = [
+        pdf_importer.Paragraph(1, "The strategy was published in January.", [10.5], False),
+        pdf_importer.Paragraph(2, "¹⁶ It asks allies to do more.", [10.5], False),
+        pdf_importer.Paragraph(2, "¹⁷", [10.5], False),
+    ]
+    kept = pdf_importer._markers_carried_back(paragraphs)
+    assert [paragraph.text for paragraph in kept] == [
+        "The strategy was published in January.¹⁶",
+        "It asks allies to do more.¹⁷",
+    ]

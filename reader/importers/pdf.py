@@ -79,7 +79,7 @@ def parse_pdf(data: bytes) -> tuple[ParsedDocument, list[ClaimSpan]]:
         )
     if not body:
         raise CommentaryFormatError(gettext("the commentary has no body paragraphs"), page=1)
-    rest = body + [paragraph for paragraph in found if paragraph.note]
+    rest = _markers_carried_back(body) + [paragraph for paragraph in found if paragraph.note]
     text, pages = _joined(rest)
     starts = [line for line, _ in paragraphs(text)]
     kinds = {line: paragraph.kind for line, paragraph in zip(starts, rest, strict=True)}
@@ -96,6 +96,21 @@ def parse_pdf(data: bytes) -> tuple[ParsedDocument, list[ClaimSpan]]:
     except CommentaryFormatError as error:
         page = pages[error.line - 1] if error.line and error.line <= len(pages) else None
         raise CommentaryFormatError(error.message, page=page) from error
+
+
+def _markers_carried_back(body: list[Paragraph]) -> list[Paragraph]:
+    """A body paragraph that starts with a marker (a page break fell between the words and their
+    marker) gives the marker back to the paragraph before it, whose last words it closes."""
+    kept: list[Paragraph] = []
+    for paragraph in body:
+        digits = len(paragraph.text) - len(paragraph.text.lstrip(SUPERSCRIPTS + MARKERS_APART))
+        if digits and kept:
+            kept[-1].text += paragraph.text[:digits]
+            paragraph.text = paragraph.text[digits:].lstrip()
+            if not paragraph.text:
+                continue
+        kept.append(paragraph)
+    return kept
 
 
 def _header(body: list[Paragraph], body_size: float) -> tuple[Header, list[Paragraph]]:
