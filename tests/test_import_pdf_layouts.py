@@ -144,7 +144,7 @@ def test_a_decompression_bomb_is_refused_at_once_and_changes_nothing(tmp_path: P
     with pytest.raises(CommentaryFormatError) as raised:
         import_commentary(path)
     assert time.monotonic() - started < 2
-    assert "the PDF's streams inflate to more than 200 MB (a decompression bomb?)" in str(
+    assert "the PDF's streams inflate to more than 100 MB (a decompression bomb?)" in str(
         raised.value
     )
     assert not Document.objects.exists()
