@@ -235,3 +235,47 @@ def test_a_marker_carried_over_a_page_break_closes_the_words_before_it() -> None
         "The strategy was published in January.¹⁶",
         "It asks allies to do more.¹⁷",
     ]
+
+
+def test_notes_numbered_in_plain_digits_as_law_reviews_set_them_are_read(
+    tmp_path: Path,
+) -> None:
+    """“1. …” at the foot of the page, in small type and not raised: the notes of a law review.
+    A note's line that starts with another number (a year) goes on with its note."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "A Note on Plain Numbers")
+    pdf.ln(16)
+    pdf.set_font("Helvetica", size=11)
+    for text, marker in (("The doctrine was codified in 1976.", "1"), (" Courts kept it.", "2")):
+        pdf.write(6, text)
+        pdf.char_vpos = "SUP"
+        pdf.write(6, marker)
+        pdf.char_vpos = "LINE"
+        pdf.set_font("Helvetica", size=11)
+    pdf.ln(6)
+    # Enough text that the body's size is the most common one.
+    pdf.write(6, "Nothing in the act changed that, and the cases since say so at length. " * 4)
+    pdf.set_font("Helvetica", size=9)
+    pdf.set_y(240)
+    for line in (
+        "1. Copyright Act of 1976, 17 U.S.C. 102(b) (1982).",
+        "2. Collins, Some Obsolescent Doctrines of the Law of Copyright, 1 S. Cal. L. Rev. 127,",
+        "1928 ed., at 130.",
+    ):
+        pdf.cell(0, 4, line)
+        pdf.ln(4)
+    document = imported(tmp_path / "review.pdf", bytes(pdf.output()))
+    assert list(document.notes.values_list("number", "text")) == [
+        (1, "Copyright Act of 1976, 17 U.S.C. 102(b) (1982)."),
+        (2, "Collins, Some Obsolescent Doctrines of the Law of Copyright, 1 S. Cal. L. Rev. "
+            "127, 1928 ed., at 130."),
+    ]  # fmt: skip
+    assert list(document.claims.values_list("note__number", "text")) == [
+        (1, "The doctrine was codified in 1976."),
+        (2, "Courts kept it."),
+    ]

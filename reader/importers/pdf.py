@@ -520,7 +520,8 @@ def _most_common_size(lines: list[Line]) -> float:
 def _split_notes(lines: list[Line], body_size: float) -> tuple[list[Line], list[Line]]:
     """Notes are the smaller lines from a line that starts with a marker to the page's foot; a
     note that runs over into the next page goes on in the small lines at that page's foot,
-    below its last line of body text."""
+    below its last line of body text. A law review numbers its notes in plain digits (“2. See
+    …”): a small line there that starts with the next note's number and a full stop starts it."""
     body: list[Line] = []
     notes: list[Line] = []
     last_body: dict[int, float] = {}
@@ -529,17 +530,45 @@ def _split_notes(lines: list[Line], body_size: float) -> tuple[list[Line], list[
             last_body[line.page] = max(last_body.get(line.page, 0.0), line.top)
     in_notes = False
     page = 0
+    following = 1  # the number the next note should have
     for line in lines:
         small = line.size < body_size * NOTE_SIZE
         if line.page != page:
             # Endnotes go on over the page; foot-of-page notes end with it.
             in_notes = in_notes and small
             page = line.page
-        if not in_notes and small and line.starts_with_marker():
-            in_notes = True
         below = line.top > last_body.get(line.page, -1.0)
+        if small and (below or in_notes) and not line.starts_with_marker():
+            _plain_number_as_marker(line, following)
+        if small and line.starts_with_marker():
+            in_notes = True
+            following = _leading_number(line) + 1
         (notes if in_notes or (small and below and notes) else body).append(line)
     return body, notes
+
+
+def _plain_number_as_marker(line: Line, number: int) -> None:
+    """Read “12. …” at the start of a note's line as the marker 12, if 12 is the number due."""
+    digits = str(number)
+    glyphs = line.glyphs
+    if len(glyphs) <= len(digits) + 1:
+        return
+    if "".join(glyph.text for glyph in glyphs[: len(digits)]) != digits:
+        return
+    if glyphs[len(digits)].text not in ".)":
+        return
+    for glyph in glyphs[: len(digits)]:
+        glyph.marker = True
+    glyphs[len(digits)].text = " "
+
+
+def _leading_number(line: Line) -> int:
+    digits = ""
+    for glyph in line.glyphs:
+        if not glyph.marker:
+            break
+        digits += glyph.text
+    return int(digits) if digits.isdigit() else 0
 
 
 # --- paragraphs -----------------------------------------------------------------------------
