@@ -189,6 +189,8 @@ class Document(models.Model):
     text_hash = models.CharField(max_length=64, blank=True)
     # What the last import found (counts, sources created or matched, notes to review).
     import_summary = models.JSONField(_("import summary"), default=dict, blank=True, editable=False)
+    # Front-matter keys of a Markdown file that no field above holds (description, tags, …).
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()

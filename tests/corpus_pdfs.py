@@ -26,15 +26,20 @@ class NotFetched(LookupError):
 
 
 def pdf_bytes(entry: dict[str, Any]) -> bytes:
-    owner, name = entry["repo"].split("/")
+    return fetched(entry["repo"], entry["commit"], entry["path"], what=entry["id"])
+
+
+def fetched(repo: str, commit: str, path: str, *, what: str = "") -> bytes:
+    """A file of a public repository as `fetch` brought it onto this machine."""
+    owner, name = repo.split("/")
     git_dir = MIRROR / f"{owner}+{name}" / "repo"
     if not git_dir.is_dir():
         raise NotFetched(
-            f"{entry['id']}: its PDF is read from the mirror of github:{entry['repo']} "
-            f"({git_dir}); bring it with the search tool's `fetch github:{entry['repo']}`"
+            f"{what or path}: read from the mirror of github:{repo} ({git_dir}); bring it "
+            f"with the search tool's `fetch github:{repo}`"
         )
     shown = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "show", f"{entry['commit']}:{entry['path']}"],
+        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"],
         capture_output=True,
         check=True,
     )

@@ -149,6 +149,7 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     for field in ("title", "series", "number", "author", "affiliation", "date", "language"):
         setattr(document, field, getattr(parsed, field))
     document.disclaimer = parsed.disclaimer
+    document.metadata = parsed.metadata
     document.text_hash = text_hash
     document.save()
 
@@ -284,6 +285,8 @@ def import_summary(
             for citation in note.citations
             if citation.form == "short"
         ],
+        "metadata": sorted(parsed.metadata),
+        "dropped": parsed.dropped,
         "to_review": [
             {"note": note.number, "reason": reason}
             for note in parsed.notes
