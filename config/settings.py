@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: it wraps the view in the transaction that also keeps the answer to its key.
+    "accounts.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -245,9 +247,8 @@ TASKS_UPKEEP_SECONDS = envint("TASKS_UPKEEP_SECONDS", "300")
 STAGED_UPLOAD_MAX_AGE = envint("STAGED_UPLOAD_MAX_AGE", "3600")
 # What one request may do with a PDF (a request must end well within gunicorn's --timeout): a
 # source's file is only looked at (its first pages) and read by a task; a commentary imported
-# from a PDF (/documents/new/) is read in the request, so it may have at most
-# COMMENTARY_PDF_MAX_PAGES pages, read within COMMENTARY_PDF_SECONDS.
-COMMENTARY_PDF_MAX_PAGES = envint("COMMENTARY_PDF_MAX_PAGES", "200")
+# from a PDF (/documents/new/) is read in the request, within COMMENTARY_PDF_SECONDS (and
+# reader.importers.pdf's own limits: MAX_PAGES, MAX_INFLATED).
 COMMENTARY_PDF_SECONDS = float(os.getenv("COMMENTARY_PDF_SECONDS", "10"))
 STORAGES = {
     "default": {
@@ -289,6 +290,11 @@ ANNOTATIONS_LIVE_VERSION = os.getenv(
 )
 # The largest file (or JSON body) POST /api/annotations/import/ takes, in bytes.
 ANNOTATIONS_IMPORT_MAX_BYTES = envint("ANNOTATIONS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+# The POSTs that create honour an Idempotency-Key header (accounts.idempotency): seconds a key
+# and its answer are kept, and seconds a request with a key may run before another request with
+# it may take it over (its worker was killed); meanwhile the other gets a 409.
+IDEMPOTENCY_KEY_SECONDS = envint("IDEMPOTENCY_KEY_SECONDS", "86400")
+IDEMPOTENCY_RUNNING_SECONDS = envint("IDEMPOTENCY_RUNNING_SECONDS", "60")
 # Seconds a client is told to wait (Retry-After of a 503) while the database cannot be reached.
 RETRY_AFTER_SECONDS = envint("RETRY_AFTER_SECONDS", "5")
 
@@ -342,6 +348,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.refuse_nul_in_strings",
+        "annotations.api.links.link_notes_to_their_operations",
     ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "reader.models.Source.Kind",

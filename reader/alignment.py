@@ -17,9 +17,11 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from rapidfuzz import fuzz
 
+from .evidence import encode_texts, text_vectors
 from .models import Citation, Document, Source, SourcePage, SourcePassage
 from .pages import PageRange
 from .quotes import find_quotation, pieces
+from .sentences import split_sentences
 from .signals import source_text_changed
 
 MAX_TEXT = 20_000
@@ -182,34 +184,36 @@ class Suggestion:
     score: float
 
 
-SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"(‘])")
 LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}|\d[\d.,]*")
 # Japanese runs to about half as many characters as the English it translates.
 EXPECTED_RATIO = 0.5
 
 
 def suggest_originals(translation: SourcePassage, limit: int = 3) -> list[Suggestion]:
-    """The likeliest original sentences (and pairs of sentences) on the translation's pages,
-    best first: the Latin words, numbers and names they share with the translation (rapidfuzz's
-    token set ratio over those), and how near their length is to what the translation's length
-    suggests. Nothing when the translation shares no Latin word or number with any sentence."""
+    """The likeliest original sentences (and pairs of adjacent sentences) on the translation's
+    pages, best first. Mostly by meaning, across languages (the evidence encoder: a Japanese
+    translation with no Latin word is offered its English sentence first), helped by the Latin
+    words, numbers and names they share with the translation (rapidfuzz's token set ratio over
+    those) and by how near their length is to what the translation's length suggests."""
     source = translation.source
     pages = list(source.pages.filter(pdf_index__isnull=False).order_by("pdf_index"))
     on_pages = [page for page in pages if translation.pages.covers(page.label)] or pages
     wanted = " ".join(LATIN_WORD_RE.findall(translation.text)).casefold()
-    if not wanted:
-        return []
-    candidates: list[Suggestion] = []
+    spans: list[tuple[str, str]] = []
     for page in on_pages:
-        sentences = [s.strip() for s in SENTENCE_END_RE.split(" ".join(page.text.split())) if s]
-        spans = sentences + [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
-        for text in spans:
-            words = " ".join(LATIN_WORD_RE.findall(text)).casefold()
-            shared = fuzz.token_set_ratio(wanted, words) / 100 if words else 0.0
-            if not shared:
-                continue
-            ratio = len(translation.text) / max(1, len(text))
-            length = 1 / (1 + abs(math.log(ratio / EXPECTED_RATIO)))
-            candidates.append(Suggestion(text, page.label, round(0.75 * shared + 0.25 * length, 4)))
+        sentences = split_sentences(page.text)
+        pairs = [f"{a} {b}" for a, b in zip(sentences, sentences[1:], strict=False)]
+        spans.extend((page.label, text) for text in sentences + pairs)
+    if not spans:
+        return []
+    meaning = encode_texts([text for _label, text in spans]) @ text_vectors([translation.text])[0]
+    candidates: list[Suggestion] = []
+    for (label, text), close in zip(spans, meaning, strict=True):
+        words = " ".join(LATIN_WORD_RE.findall(text)).casefold()
+        shared = fuzz.token_set_ratio(wanted, words) / 100 if words and wanted else 0.0
+        ratio = len(translation.text) / max(1, len(text))
+        length = 1 / (1 + abs(math.log(ratio / EXPECTED_RATIO)))
+        score = 0.6 * max(float(close), 0.0) + 0.25 * shared + 0.15 * length
+        candidates.append(Suggestion(text, label, round(score, 4)))
     candidates.sort(key=lambda s: -s.score)
     return candidates[:limit]

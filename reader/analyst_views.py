@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import is_analyst
+from config.idempotency import idempotent
 
 from .alignment import AlignmentError, add_original, align
 from .importers.source import (
@@ -40,6 +41,7 @@ from .tasks import STAGED, retry, stage_file, start_reading, upkeep_if_due
 from .views import may_attach, processing_state, source_page_context
 
 
+@idempotent
 @require_POST
 def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
     """Align the translation `pk` with the text the analyst gives (found on the page), or undo
@@ -71,6 +73,7 @@ def align_passage(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(f"{page.get_absolute_url()}#passage-{pk}")
 
 
+@idempotent
 def attach_source_file(request: HttpRequest, slug: str) -> HttpResponse:
     """Attach a source's file (PDF, HTML or text) from the browser. The request only looks at the
     file (its kind, page count and labels, the text of its first pages: refusals are shown in the

@@ -10,7 +10,7 @@ class ReaderConfig(AppConfig):
     def ready(self) -> None:
         from config.cache import cache_recovered
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import evidence, signals  # noqa: F401  (connects the receivers)
         from .caching import renew_stale
 
         cache_recovered.connect(renew_stale, dispatch_uid="reader.caching.renew_stale")

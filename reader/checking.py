@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .importers.notes import parse_citations
 from .importers.parsed import CommentaryFormatError, ParsedNote, SourceRef, normalise_title
+from .library import short_form_lookup
 from .models import Citation, Document, Source, SourcePage, SourcePassage
 from .pages import label_runs, pages_of
 from .quotes import find_quotation
@@ -202,7 +203,12 @@ class _Check:
     def _short_forms(self) -> None:
         parsed = [ParsedNote(note.number, note.text, 0) for note in self.notes]
         errors: dict[int, CommentaryFormatError] = {}
-        parse_citations(parsed, document_author=self.document.author, errors=errors)
+        parse_citations(
+            parsed,
+            document_author=self.document.author,
+            errors=errors,
+            library=short_form_lookup,  # as the import read them
+        )
         cited_before: set[int] = set()
         for note, reread in zip(self.notes, parsed, strict=True):
             citations = list(note.citations.all())

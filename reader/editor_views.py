@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import in_group, is_analyst
+from config.idempotency import idempotent
 
 from .importers.commentary import ImportResult, import_commentary
 from .importers.parsed import CommentaryFormatError
@@ -51,11 +52,13 @@ class CommentaryUploadForm(forms.Form):
         return upload
 
 
+@idempotent
 def new_document(request: HttpRequest) -> HttpResponse:
     """Upload a commentary; its slug comes from the front matter or the file name."""
     return _import_page(request, document=None)
 
 
+@idempotent
 def reimport_document(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a new revision of a document; its annotations are re-anchored."""
     return _import_page(request, document=get_object_or_404(Document, slug=slug))

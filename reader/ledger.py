@@ -1,16 +1,25 @@
 """The claim ledger: for each claim of a document, in order, whether its evidence can be checked
-and holds, and what the analysts judged of it.
+and holds, the sentences of the source it rests on, and what the analysts judged of it.
 
-A citation's evidence status:
-- `verified`: the source's pages are imported, the cited pages are among them, and the quoted
-  passage (if any) is on them, in the page's language or through its aligned original;
+A citation's evidence status says exactly what the machine established:
+- `verified`: a quotation found on its cited pages in the source's words, directly or through
+  its aligned original. Nothing else is verified by the machine;
+- `evidence_found`: the cited pages hold a sentence close to the claim (reader.evidence.FOUND):
+  an analyst confirms;
+- `page_mismatch`: another page of the source holds the words (a quotation), or a sentence
+  clearly closer than the cited pages' best (reader.evidence.MARGIN); the reason names the page
+  (“the words are on p.8, not p.7”);
+- `no_evidence`: nothing close on any page of the file;
 - `needs_alignment`: the pages are there, but the quotation is a translation not yet aligned;
-- `defect`: a cited page outside the file, a quotation not on the cited pages (with where it is,
-  if anywhere), a short form or reference that resolves to nothing (reader.checking);
-- `unverifiable`: no file for the source yet, or no page cited; the reason says what to do.
-A claim takes the worst status of its note's citations. The judgements are the annotations on
-the claim that the viewer may see (the apps above give them: reader.signals.claim_judgements),
-and give a verdict: `agreed` (all the same), `disputed` (analysts differ), or `not_judged`.
+- `defect`: a cited page outside the file, a quotation found on no page, a short form or
+  reference that resolves to nothing (reader.checking);
+- `unverifiable`: no file for the source yet, no page cited, or its sentences not embedded yet;
+  the reason says what to do.
+A claim takes the worst status of its note's citations, and lists the best sentences of its cited
+pages (`evidence`) and of other pages when they score clearly higher (`elsewhere`): suggestions,
+the verdict stays with the analyst. The judgements are the annotations on the claim that the
+viewer may see (the apps above give them: reader.signals.claim_judgements), and give a verdict:
+`agreed` (all the same), `disputed` (analysts differ), or `not_judged`.
 """
 
 from __future__ import annotations
@@ -18,31 +27,46 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .checking import Kind, check_citations
+from .evidence import SHOWN, ClaimEvidence, Found, claim_evidence, source_sentences, text_vectors
 from .models import Citation, Claim, Document, Source, SourcePage, SourcePassage
 from .pages import label_runs, pages_of
 from .quotes import find_quotation
 from .signals import answers, claim_judgements
 
-VERIFIED, NEEDS_ALIGNMENT, DEFECT, UNVERIFIABLE = (
+VERIFIED, EVIDENCE_FOUND, PAGE_MISMATCH, NO_EVIDENCE = (
     "verified",
-    "needs_alignment",
-    "defect",
-    "unverifiable",
+    "evidence_found",
+    "page_mismatch",
+    "no_evidence",
 )
+NEEDS_ALIGNMENT, DEFECT, UNVERIFIABLE = "needs_alignment", "defect", "unverifiable"
 STATUSES = {
     VERIFIED: gettext_lazy("Verified"),
+    EVIDENCE_FOUND: gettext_lazy("Evidence found"),
+    PAGE_MISMATCH: gettext_lazy("Page mismatch"),
+    NO_EVIDENCE: gettext_lazy("No evidence"),
     NEEDS_ALIGNMENT: gettext_lazy("Needs alignment"),
     DEFECT: gettext_lazy("Defect"),
     UNVERIFIABLE: gettext_lazy("Cannot be checked yet"),
 }
 # From the best to the worst: a claim takes the worst of its citations'.
-ORDER = [VERIFIED, NEEDS_ALIGNMENT, UNVERIFIABLE, DEFECT]
+ORDER = [
+    VERIFIED,
+    EVIDENCE_FOUND,
+    NEEDS_ALIGNMENT,
+    UNVERIFIABLE,
+    NO_EVIDENCE,
+    PAGE_MISMATCH,
+    DEFECT,
+]
 AGREED, DISPUTED, NOT_JUDGED = "agreed", "disputed", "not_judged"
 VERDICTS = {
     AGREED: gettext_lazy("Agreed"),
@@ -57,6 +81,7 @@ class Evidence:
     status: str
     reason: str
     missing_file: bool = False  # unverifiable for want of the source's file
+    found: ClaimEvidence | None = None  # the sentences it rests on, when the file's are embedded
 
 
 @dataclass
@@ -72,6 +97,16 @@ class LedgerRow:
     claim: Claim
     evidence: list[Evidence]
     judgements: list[Judgement] = field(default_factory=list)
+    offset: int = 0  # where the claim's block starts in the document's plain_text()
+
+    @property
+    def start(self) -> int:
+        """The claim's words in the document's plain_text(), as annotations count them."""
+        return self.offset + self.claim.start
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.claim.end
 
     @property
     def note(self) -> int:
@@ -102,6 +137,38 @@ class LedgerRow:
         return ", ".join(
             e.citation.pages_display for e in self.evidence if e.citation and e.citation.first_page
         )
+
+    @property
+    def sentences(self) -> list[Found]:
+        """The best sentences of the cited pages, best first (all citations together)."""
+        found = [f for e in self.evidence if e.found for f in e.found.evidence]
+        return sorted(found, key=lambda f: -f.score)[:SHOWN]
+
+    @property
+    def best(self) -> Found | None:
+        """The sentence the claim most likely rests on: of its cited pages, or of the page it
+        seems to be on instead (a page mismatch)."""
+        if self.status == PAGE_MISMATCH and self.elsewhere:
+            return self.elsewhere[0]
+        return self.sentences[0] if self.sentences else None
+
+    @property
+    def best_url(self) -> str:
+        """The best sentence in the viewer of the stored PDF, highlighted on its page (or the
+        source's page view without a PDF)."""
+        best = self.best
+        source = next((s for s in self.sources if best and s.slug == best.source), None)
+        if best is None or source is None:
+            return ""
+        viewer = source.viewer_url(best.page)
+        if not viewer:
+            return source.page_view_url(best.page)
+        return f"{viewer}&{urlencode({'find': best.text})}"
+
+    @property
+    def elsewhere(self) -> list[Found]:
+        found = [f for e in self.evidence if e.found for f in e.found.elsewhere]
+        return sorted(found, key=lambda f: -f.score)[:SHOWN]
 
     @property
     def verdict(self) -> str:
@@ -143,11 +210,28 @@ class _Ledger:
             .values_list("source_id", "label", "text")
         ):
             self.pages[source_id].append((label, text))
+        self.labels = {
+            source: [label for label, _ in pages] for source, pages in self.pages.items()
+        }
+        self.sentences = source_sentences(sources)
+        embedded = [c for c in self.claims if self.sentences.keys() & _cited(c)]
+        vectors: Any = text_vectors([claim.text for claim in embedded]) if embedded else []
+        self.vectors = dict(zip((claim.pk for claim in embedded), vectors, strict=True))
 
     def rows(self) -> list[LedgerRow]:
         judgements = self._judgements()
+        offsets: dict[int, int] = {}
+        offset = 0
+        for block, length in self.document.blocks.values_list("pk", Length("text")):
+            offsets[block] = offset
+            offset += length + 2  # plain_text() joins blocks with a blank line
         return [
-            LedgerRow(claim, self._evidence(claim), judgements.get(claim.pk, []))
+            LedgerRow(
+                claim,
+                self._evidence(claim),
+                judgements.get(claim.pk, []),
+                offsets.get(claim.block_id, 0),
+            )
             for claim in self.claims
         ]
 
@@ -158,7 +242,40 @@ class _Ledger:
         citations = list(claim.note.citations.all())
         if not citations:
             return [Evidence(None, UNVERIFIABLE, _("the note cites no source"))]
-        return [self._citation(citation) for citation in citations]
+        return [self._with_sentences(claim, self._citation(citation)) for citation in citations]
+
+    def _with_sentences(self, claim: Claim, evidence: Evidence) -> Evidence:
+        """Give a citation whose pages are in the file its evidence sentences, and, unless a
+        quotation settled it, the status they call for."""
+        citation = evidence.citation
+        if citation is None or evidence.missing_file or not citation.first_page:
+            return evidence
+        sentences = self.sentences.get(citation.source_id)
+        vector = self.vectors.get(claim.pk)
+        if evidence.status != EVIDENCE_FOUND or citation.passage is not None:
+            if sentences is not None and vector is not None:
+                evidence.found = claim_evidence(vector, sentences, citation.pages.labels())
+            return evidence
+        if sentences is None or vector is None:
+            return Evidence(
+                citation,
+                UNVERIFIABLE,
+                _("the sentences of “%(source)s” are not read yet") % {"source": citation.source},
+            )
+        found = claim_evidence(vector, sentences, citation.pages.labels())
+        if found.mismatch:
+            return Evidence(
+                citation, PAGE_MISMATCH, _mismatch([found.mismatch.page], citation), found=found
+            )
+        if found.found:
+            return Evidence(citation, EVIDENCE_FOUND, "", found=found)
+        return Evidence(
+            citation,
+            NO_EVIDENCE,
+            _("nothing close to the claim on %(pages)s or elsewhere in the source")
+            % {"pages": citation.pages_display},
+            found=found,
+        )
 
     def _citation(self, citation: Citation) -> Evidence:
         source = citation.source
@@ -172,7 +289,7 @@ class _Ledger:
             )
         if not citation.first_page:
             return Evidence(citation, UNVERIFIABLE, _("no page cited"))
-        labels = [label for label, _ in pages]
+        labels = self.labels[source.pk]
         missing = [label for label in citation.pages.labels() if label not in labels]
         if missing:
             return Evidence(
@@ -187,7 +304,7 @@ class _Ledger:
             )
         passage = citation.passage
         if passage is None:
-            return Evidence(citation, VERIFIED, "")
+            return Evidence(citation, EVIDENCE_FOUND, "")  # to be weighed by its sentences
         original = passage if _same_language(passage, source) else passage.original
         if original is None:
             return Evidence(
@@ -201,16 +318,13 @@ class _Ledger:
         if cited and find_quotation(original.text, cited):
             return Evidence(citation, VERIFIED, "")
         found = find_quotation(original.text, pages)
-        where = (
-            _("found on %(pages)s") % {"pages": pages_of(found)}
-            if found
-            else _("found on no page of the source")
-        )
+        if found:
+            return Evidence(citation, PAGE_MISMATCH, _mismatch(found, citation))
         return Evidence(
             citation,
             DEFECT,
-            _("the quotation is not on %(pages)s; %(where)s")
-            % {"pages": citation.pages_display, "where": where},
+            _("the quotation is not on %(pages)s; found on no page of the source")
+            % {"pages": citation.pages_display},
         )
 
     def _judgements(self) -> dict[int, list[Judgement]]:
@@ -219,6 +333,18 @@ class _Ledger:
             for claim, judgements in answer.items():
                 judged[claim].extend(judgements)
         return judged
+
+
+def _cited(claim: Claim) -> set[int]:
+    return {c.source_id for c in claim.note.citations.all() if c.first_page}
+
+
+def _mismatch(found: list[str], citation: Citation) -> str:
+    """E.g. “the words are on p.8, not p.7”; `found`: the labels of the pages that hold them."""
+    return _("the words are on %(found)s, not %(cited)s") % {
+        "found": pages_of(found),
+        "cited": citation.pages_display,
+    }
 
 
 def _same_language(passage: SourcePassage, source: Source) -> bool:
@@ -233,6 +359,7 @@ CSV_FIELDS = [
     "pages",
     "status",
     "reason",
+    "evidence",
     "verdict",
     "judgements",
 ]
@@ -249,6 +376,8 @@ def ledger_rows(rows: list[LedgerRow], absolute: Any) -> list[dict[str, Any]]:
             "pages": row.pages,
             "status": row.status,
             "reason": row.reason,
+            "evidence": [found.as_dict() for found in row.sentences],
+            "elsewhere": [found.as_dict() for found in row.elsewhere],
             "verdict": row.verdict,
             "judgements": [
                 {"author": j.author, "judgement": j.judgement, "reason": j.reason}
@@ -296,6 +425,9 @@ class EvidenceSummary:
             )
             % {"verified": counts[VERIFIED], "total": self.total}
         ]
+        for status, (singular, plural) in _COUNTED.items():
+            if counts[status]:
+                parts.append(ngettext(singular, plural, counts[status]) % {"count": counts[status]})
         if counts[NEEDS_ALIGNMENT]:
             parts.append(
                 ngettext(
@@ -322,6 +454,16 @@ class EvidenceSummary:
             titles = _("; ").join(f"“{source.title}”" for source in self.missing_files)
             sentence += _(": attach the files of %(titles)s") % {"titles": titles}
         return sentence + _(".")
+
+
+_COUNTED = {
+    EVIDENCE_FOUND: (
+        "%(count)d with evidence to confirm",
+        "%(count)d with evidence to confirm",
+    ),
+    PAGE_MISMATCH: ("%(count)d page mismatch", "%(count)d page mismatches"),
+    NO_EVIDENCE: ("%(count)d without evidence", "%(count)d without evidence"),
+}
 
 
 def summarise(rows: list[LedgerRow]) -> EvidenceSummary:

@@ -164,6 +164,25 @@ def find_short(title: str, author: str = "") -> Source | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def short_form_lookup(title: str, author: str) -> SourceRef | None:
+    """The library's answer to a short form (reader.importers.notes.LibraryLookup): the work it
+    names, described as its source is, so that the import joins that source."""
+    source = find_short(title, author)
+    if source is None:
+        return None
+    return SourceRef(
+        title=source.title,
+        author=source.author,
+        issued=source.issued,
+        kind=source.kind,
+        language=source.language,
+        url=source.url,
+        container=source.container,
+        editor=source.editor,
+        publisher=source.publisher,
+    )
+
+
 def join(source: Source, ref: SourceRef) -> list[dict[str, str]]:
     """Fill the fields of a shared source that are empty from the reference; return the fields
     the reference gives otherwise, which stay as they are."""

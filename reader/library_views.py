@@ -134,8 +134,8 @@ class FixForm(forms.Form):
         found = LOCATOR_RE.fullmatch(self.cleaned_data["locator"])
         if found is None:
             return "", ""
-        first = found.group("a") or found.group("c")
-        return first, found.group("b") or found.group("d") or first
+        first = found.group("a") or found.group("e") or found.group("c")
+        return first, found.group("b") or found.group("f") or found.group("d") or first
 
 
 def fix_note(request: HttpRequest, slug: str, number: int) -> HttpResponse:

@@ -212,6 +212,38 @@ class SourceProcessing(models.Model):
         }
 
 
+class PageSentences(models.Model):
+    """A source page's text cut into sentences, and their vectors from the evidence encoder
+    (reader.evidence): float16 rows, one per sentence. Made again when the page's text or the
+    encoder changes (`text_sha256`, `encoder`)."""
+
+    page = models.OneToOneField(SourcePage, models.CASCADE, related_name="sentences")
+    encoder = models.CharField(max_length=100)
+    text_sha256 = models.CharField(max_length=64)
+    sentences = models.JSONField(default=list)
+    vectors = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.page}: {len(self.sentences)} sentences"
+
+
+class TextVector(models.Model):
+    """A text's vector from the evidence encoder (a claim's, a quotation's), kept so that the
+    ledger need not encode it again; found by the SHA-256 of the text."""
+
+    encoder = models.CharField(max_length=100)
+    text_sha256 = models.CharField(max_length=64)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["encoder", "text_sha256"], name="unique_text_vector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encoder}:{self.text_sha256[:12]}"
+
+
 class DocumentQuerySet(models.QuerySet["Document"]):
     def citing(self, source: Source | int) -> DocumentQuerySet:
         """The documents with a note that cites the source."""
@@ -240,6 +272,8 @@ class Document(models.Model):
     text_hash = models.CharField(max_length=64, blank=True)
     # What the last import found (counts, sources created or matched, notes to review).
     import_summary = models.JSONField(_("import summary"), default=dict, blank=True, editable=False)
+    # Front-matter keys of a Markdown file that no field above holds (description, tags, …).
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()

@@ -452,7 +452,13 @@ def source_viewer(request: HttpRequest, slug: str) -> HttpResponse:
             "pages": [index + 1 for index in numbers if index is not None],
             "where": where.pages_display,
         }
+    elif wanted := request.GET.get("find", "")[:MAX_FIND]:  # a claim's evidence sentence
+        label = request.GET.get("page", "")
+        context["find"] = {"text": wanted, "pages": [], "where": f"p.{label}" if label else ""}
     return render(request, "reader/source_viewer.html", context)
+
+
+MAX_FIND = 2000  # characters: two sentences, with room
 
 
 @readable
@@ -491,6 +497,10 @@ def ledger_csv(data: list[dict[str, Any]]) -> str:
         cells = {
             **row,
             "sources": ";".join(row["sources"]),
+            "evidence": " | ".join(
+                f"p.{found['page']} ({found['score']:.2f}): {found['text']}"
+                for found in row["evidence"][:1] + row["elsewhere"][:1]
+            ),
             "judgements": "; ".join(
                 f"{j['author']}: {j['judgement']}" + (f" ({j['reason']})" if j["reason"] else "")
                 for j in row["judgements"]

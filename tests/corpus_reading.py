@@ -13,6 +13,8 @@ from typing import Any
 from reader.importers.notes import parse_citations
 from reader.importers.parsed import ParsedNote, normalise_title
 
+from .corpus_pdfs import as_markdown
+
 CORPUS = Path(__file__).parent / "corpus"
 DEFINITION_RE = re.compile(r"^\[\^([^\]]+)\]:[ \t]*", re.MULTILINE)
 VERDICTS = ("right", "partial", "to review", "silent", "invented", "not a reference")
@@ -75,7 +77,11 @@ class DocumentResult:
 
 
 def read_document(entry: dict[str, Any]) -> DocumentResult:
-    notes = read_notes((CORPUS / entry["file"]).read_text(encoding="utf-8"))
+    if entry["format"].startswith("pdf"):
+        text = as_markdown(entry)  # read from the fetched repository, not stored here
+    else:
+        text = (CORPUS / entry["file"]).read_text(encoding="utf-8")
+    notes = read_notes(text)
     parse_citations(notes, document_author=entry.get("author", ""))
     result = DocumentResult(entry["id"], entry["style"])
     for note in notes:

@@ -39,3 +39,41 @@ def large_commentary(copies: int = 100) -> str:
 def write_large_commentary(path: Path, copies: int = 100) -> Path:
     path.write_text(large_commentary(copies), encoding="utf-8")
     return path
+
+
+def large_markdown(copies: int = 15) -> str:
+    """large_commentary(copies) in the canonical Markdown format: front matter from its header,
+    [^N] markers and [^N]: notes (the seed has 10 notes: 15 copies give 150)."""
+    paras = [part.strip() for part in re.split(r"\n\s*\n", large_commentary(copies).strip())]
+    date, title, byline = paras[:3]
+    affiliation, author = byline.splitlines()
+    year, month, day = (int(part) for part in re.findall(r"\d+", date))
+    named = re.match(
+        r"^「(?P<title>.+)」\s*[（(](?P<series>.+?)No\.\s*(?P<number>\d+)[)）]$", title
+    )
+    assert named, title
+    front = [
+        "---",
+        f'title: "{named["title"]}"',
+        f"series: {named['series']}",
+        f"number: {named['number']}",
+        f"author: {author}",
+        f"affiliation: {affiliation}",
+        f"date: {year:04d}-{month:02d}-{day:02d}",
+        "language: ja",
+        "---",
+        "",
+    ]
+
+    def marker(match: re.Match[str]) -> str:
+        digits = match.group(1) if match.lastindex else match.group(0)
+        return f"[^{int(''.join(str(SUPERSCRIPTS.index(ch)) for ch in digits))}]"
+
+    out = []
+    for para in paras[3:]:
+        note = re.match(f"^([{SUPERSCRIPTS}]+)\\s*", para)
+        if note:
+            out.append(f"{marker(note)}: {' '.join(para[note.end() :].split())}")
+        else:
+            out.append(MARKER_RE.sub(marker, para))
+    return "\n".join(front) + "\n" + "\n\n".join(out) + "\n"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import subprocess
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,12 @@ NDS_P19 = (
     "cooperation and arrangements with model allies - those that spend what is needed and take "
     "visible steps to meet the threats in their regions, with critical but limited support from "
     "the United States."
+)
+# What the claim of note 6 rests on (the 2026 NDS's words as reports of its release quote them).
+NDS_P20_KOREA = (
+    "With its powerful military, supported by high defense spending, a robust defense industry, "
+    "and mandatory conscription, South Korea is capable of taking primary responsibility for "
+    "deterring North Korea with critical but more limited U.S. support."
 )
 # The quotation of note 8 runs over the break between printed pages 20 and 21.
 NDS_P20_END = (
@@ -87,7 +95,7 @@ def nds_like_pdf(pages: int = 30) -> bytes:
         if number == 19:
             text += " " + NDS_P19
         elif number == 20:
-            text += " " + NDS_P20_END
+            text += " " + NDS_P20_KOREA + " " + NDS_P20_END
         elif number == 21:
             text = NDS_P21_START + " " + text
         texts.append(text)
@@ -212,13 +220,17 @@ def write_note(pdf: _Commentary, number: int, text: str) -> None:
     pdf.ln(5)
 
 
-def typeset_commentary(text: str, font: tuple[Path, int], *, footnotes: bool = False) -> bytes:
+def typeset_commentary(
+    text: str, font: tuple[Path, int], *, footnotes: bool = False, date_beside_title: bool = False
+) -> bytes:
     """The PDF of a commentary in the plain-text format (the seed's), as an institute sets it.
 
     A date, the title (larger), the byline on two lines; body paragraphs with an indented first
     line, flowing over pages (a paragraph cut by a page break in the text is one paragraph here);
     the ※ disclaimer letter-spaced; the notes in a smaller size at the end, or with
     `footnotes`, at the foot of the page of their marker. A running header and page numbers.
+    With `date_beside_title`, the date is set at the right of the title's first line, so that
+    the two come out of the PDF as one line.
     """
     paras = [part.strip() for part in re.split(r"\n\s*\n", text.strip())]
     date, title, byline = paras[:3]
@@ -238,11 +250,20 @@ def typeset_commentary(text: str, font: tuple[Path, int], *, footnotes: bool = F
     pdf.set_margins(22, 24, 22)
     pdf.set_auto_page_break(True, 90 if footnotes else 24)
     pdf.add_page()
-    pdf.set_font("jp", size=10.5)
-    pdf.write(6, date)
-    pdf.ln(12)
-    pdf.set_font("jp", size=14)
-    pdf.multi_cell(0, 8, title)
+    if date_beside_title:
+        top = pdf.get_y()
+        pdf.set_font("jp", size=10.5)
+        pdf.set_xy(pdf.l_margin, top + 1)
+        pdf.cell(0, 6, date, align="R")
+        pdf.set_xy(pdf.l_margin, top)
+        pdf.set_font("jp", size=14)
+        pdf.multi_cell(pdf.epw - 35, 8, title)
+    else:
+        pdf.set_font("jp", size=10.5)
+        pdf.write(6, date)
+        pdf.ln(12)
+        pdf.set_font("jp", size=14)
+        pdf.multi_cell(0, 8, title)
     pdf.ln(5)
     pdf.set_font("jp", size=10.5)
     for line in byline.splitlines():
@@ -265,3 +286,72 @@ def typeset_commentary(text: str, font: tuple[Path, int], *, footnotes: bool = F
         for number, note in notes.items():
             write_note(pdf, number, note)
     return bytes(pdf.output())
+
+
+def typeset_paper(
+    title: str,
+    body: list[str],
+    notes: dict[int, str],
+    font: tuple[Path, int],
+    *,
+    footnotes: bool = False,
+    title_size: float = 16,
+) -> bytes:
+    """A paper with no institute's header: its title on the first line, no date, no byline;
+    paragraphs (superscript digits as raised markers, *emphasis* in italics), the notes at the
+    foot of each page or, without `footnotes`, at the end."""
+    pdf = _Commentary("", notes, footnotes)
+    pdf.add_font("jp", "", str(font[0]), collection_font_number=font[1])
+    pdf.set_margins(22, 24, 22)
+    pdf.set_auto_page_break(True, 90 if footnotes else 24)
+    pdf.add_page()
+    pdf.set_font("jp", size=title_size)
+    pdf.multi_cell(0, 8, title)
+    pdf.ln(6)
+    for para in body:
+        pdf.set_font("jp", size=10.5)
+        pdf.set_x(pdf.l_margin + 4)
+        write_runs(pdf, 6, para, 10.5)
+        pdf.ln(9)
+    if not footnotes:
+        pdf.on_page = []
+        pdf.ln(4)
+        for number, note in notes.items():
+            write_note(pdf, number, note)
+    return bytes(pdf.output())
+
+
+def decompression_bomb(inflated: int = 2**30) -> bytes:
+    """A one-page PDF whose content stream, about 1 MB deflated, inflates to `inflated` bytes of
+    zeros. Built from one flushed block repeated, so that it takes a second, not a minute."""
+    chunk = 2**24
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(bytes(chunk)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(bytes(chunk)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    count = inflated // chunk
+    # After a full flush: an empty final block, then the Adler-32 of the zeros (a is 1).
+    stream = (
+        first
+        + block * (count - 1)
+        + b"\x03\x00"
+        + struct.pack(">I", (chunk * count % 65521) << 16 | 1)
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -375,3 +375,15 @@ def test_the_alignment_form_says_what_is_wrong_in_japanese(
     )
     assert response.status_code == 400
     assert "p.19にあります。そのページを指定してください。" in response.content.decode()
+
+
+def test_a_japanese_translation_with_no_latin_word_is_offered_its_english_original_first(
+    nds: Source, seed_document: Document
+) -> None:
+    from reader.alignment import suggest_originals
+
+    quote = SourcePassage.objects.get(block__anchor="q2", block__document=seed_document)
+    assert not re.search(r"[A-Za-z]", quote.text)
+    best = suggest_originals(quote)[0]
+    assert best.page == "20"
+    assert best.text.startswith("This shift in the balance of responsibility")

@@ -19,7 +19,7 @@ from schemathesis import checks
 
 from config.wsgi import application
 from reader.models import Document
-from tests.helpers import make_user
+from tests.helpers import annotation_on, make_user
 
 SCHEMA = "/api/schema/?format=json"
 anonymous = schemathesis.openapi.from_wsgi(SCHEMA, application)
@@ -124,6 +124,49 @@ def test_the_api_keeps_to_its_schema_for_an_analyst_with_a_token(
     case: schemathesis.Case, seed_document: Document, unthrottled: None, analyst_token: str
 ) -> None:
     call_and_validate(case)
+
+
+class Workflows(with_token.as_state_machine()):  # type: ignore[misc]
+    """Sequences of calls, each using what an earlier answer gave (a note's id to reply to,
+    resolve, flag or export; a passage's id to align), from the links schemathesis infers."""
+
+    def validate_response(
+        self,
+        response: schemathesis.Response,
+        case: schemathesis.Case,
+        additional_checks: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        case.validate_response(
+            response,
+            excluded_checks=[checks.positive_data_acceptance],
+            additional_checks=[positive_data_acceptance, *(additional_checks or [])],
+            recorder=self.recorder,
+        )
+
+
+@pytest.fixture
+def notes(seed_document: Document, analyst_token: str) -> None:
+    """Notes for the sequences to find in lists and act on: the analyst's own, and one of
+    another analyst's that the analyst may reply to and flag."""
+    own = Token.objects.get(key=analyst_token).user
+    other = make_user("another", analyst=True)
+    start = seed_document.plain_text().index("同盟")
+    annotation_on(seed_document, own, start, start + 2, body="Mine", visibility="private")
+    annotation_on(seed_document, other, start, start + 2, body="Theirs", visibility="analysts")
+
+
+def test_sequences_of_calls_keep_to_the_schema(
+    seed_document: Document, unthrottled: None, analyst_token: str, notes: None
+) -> None:
+    Workflows.run(
+        settings=settings(
+            max_examples=12,  # scenarios, each of up to 6 calls: some 10 s of CPU
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
 
 
 # --- what the schema says, read directly -----------------------------------------------------

@@ -152,7 +152,9 @@ def test_a_short_form_never_cited_in_full_is_asked_of_the_library_then_reviewed(
         return held if title == "National Defense Strategy" else None
 
     notes = read("*National Defense Strategy*, p. 19.", "『存在しない本』2頁。", library=library)
-    assert cites(notes[0]) == [("National Defense Strategy", "", "", "library")]
+    assert cites(notes[0]) == [
+        ("National Defense Strategy", "19", "19", "library")
+    ]  # its page kept
     assert notes[1].citations == []
     assert "resolves to no source cited in an earlier note" in notes[1].review[0]
     assert asked == [("National Defense Strategy", ""), ("存在しない本", "")]

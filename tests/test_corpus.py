@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from .corpus_pdfs import NotFetched
 from .corpus_reading import manifest, read_document, table
 
 
@@ -13,7 +14,10 @@ from .corpus_reading import manifest, read_document, table
 def test_the_corpus_is_read_without_silent_or_invented_notes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    results = [read_document(entry) for entry in manifest()]
+    try:
+        results = [read_document(entry) for entry in manifest()]
+    except NotFetched as missing:
+        pytest.skip(str(missing))
     with capsys.disabled():
         print("\n" + table(results))
     wrong = {

@@ -69,12 +69,12 @@ def test_a_refused_commentary_is_explained_in_the_interface_language(db: None) -
 @pytest.mark.parametrize(
     ("name", "data", "japanese", "english"),
     [
-        # A PDF's fault names its page, in the reader's words.
+        # A PDF's fault names its page, in the reader's words (one line: a title, no body).
         (
             "short.pdf",
             make_pdf(["Some text."]),
-            "1ページ目：論考としては短すぎます。",
-            "page 1: the file is too short for a commentary",
+            "1ページ目：論考に本文の段落がありません",
+            "page 1: the commentary has no body paragraphs",
         ),
         (
             "broken.pdf",

@@ -140,7 +140,8 @@ def test_an_error_in_a_pdf_names_the_page(tmp_path: Path, cjk_font: tuple[Path, 
         (b"%PDF-1.7\nnot really a PDF at all", "cannot be read as a PDF"),
         (make_pdf([None, None]), "the PDF has no text (a scan?)"),
         (make_pdf(["1", "2"]), "the PDF has no text (a scan?)"),  # page numbers only
-        (make_pdf(["Some text."]), "page 1: the file is too short for a commentary"),
+        # One line: the title, and nothing after it.
+        (make_pdf(["Some text."]), "page 1: the commentary has no body paragraphs"),
         (encrypted(make_pdf(["Some text."]), "secret"), "the PDF is encrypted"),
     ],
 )

@@ -92,7 +92,9 @@ def test_the_api_gives_the_summary_beside_the_fields_it_had(client: Client) -> N
     assert list(data) == [
         "slug", "title", "series", "number", "author", "affiliation", "date", "language",
         "revision", "url", "disclaimer", "text", "blocks", "notes", "claims", "import_summary",
+        "metadata",
     ]  # fmt: skip
+    assert data["metadata"] == {}  # the seed's text has no front matter
     assert data["import_summary"] == Document.objects.get().import_summary
     assert data["import_summary"]["short_forms"][0] == {
         "note": 3,

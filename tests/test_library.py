@@ -228,3 +228,45 @@ def test_the_api_follows_a_merged_source_too(seed_document: Document, client: ob
     assert response.status_code == 301
     assert response["Location"] == f"/api/sources/{nds.slug}/?format=json"
     assert client.get("/api/sources/never-was/").status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_short_form_of_a_work_only_the_library_holds_joins_it(
+    seed_document: Document, tmp_path: Path
+) -> None:
+    """This document never cites the NDS in full: its short form resolves in the library (how:
+    library), and the import neither refuses nor invents a source."""
+    nds = Source.objects.get(title=NDS)
+    sources_before = Source.objects.count()
+    text = """---
+title: A short note on the NDS
+language: en
+---
+
+The strategy puts the homeland first.[^1]
+
+[^1]: Department of War, *National Defense Strategy*, 19.
+"""
+    document = import_second(tmp_path, text)
+    citation = Citation.objects.get(note__document=document)
+    assert (citation.source, citation.how, citation.first_page) == (nds, "library", "19")
+    assert Source.objects.count() == sources_before
+    assert document.import_summary["to_review"] == []
+
+
+def test_a_short_form_the_library_does_not_hold_goes_to_review(db: None, tmp_path: Path) -> None:
+    text = """---
+title: A short note
+language: en
+---
+
+The strategy puts the homeland first.[^1] Another claim.[^2]
+
+[^1]: Department of War, *National Defense Strategy*, 19.
+[^2]: Jane Smith, *A Full Book* (Boston: Press, 2020), 4.
+"""
+    document = import_second(tmp_path, text)
+    assert not Citation.objects.filter(note__document=document, note__number=1).exists()
+    assert [item["note"] for item in document.import_summary["to_review"]] == [1]
+    assert Citation.objects.get(note__document=document, note__number=2).source.title == (
+        "A Full Book"
+    )

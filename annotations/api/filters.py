@@ -43,19 +43,13 @@ class AnnotationFilter(FilterSet):
         max_length=MAX_QUERY_LENGTH,
         validators=[searchable],
         help_text="Words the note, its quote or its tags hold, all of them (Japanese-aware, as "
-        "passage search); a query of punctuation alone is a 400.",
+        "passage search); empty, no filter (as the other filters, and the desk's search box); "
+        "a query of punctuation alone is a 400.",
     )
 
     class Meta:
         model = Annotation
         fields = ["document", "tag", "author", "judgement", "state", "visibility", "team"]
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        if "q" in self.data and not self.data["q"].strip() and "q" not in self.form.errors:
-            self.form.add_error("q", EMPTY_QUERY)  # as passage search: nothing to find is a 400
-            return False
-        return valid
 
     def filter_author(self, queryset: QuerySet[Annotation], name: str, value: str) -> QuerySet:
         user = self.request.user if self.request else None

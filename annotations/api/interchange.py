@@ -35,6 +35,7 @@ from rest_framework.response import Response
 from config.api.errors import first_error
 from config.api.parsers import JSONParser
 from config.api.schema import ErrorSerializer
+from config.idempotency import idempotent
 from reader.models import Document
 
 from ..models import Annotation
@@ -625,6 +626,7 @@ class ImportAnnotations:
         filter_backends=[],
         pagination_class=None,
     )
+    @idempotent
     def import_annotations(self, request: Request) -> Response:
         """Create the annotations of a file (a JSON-LD export of ours, or a Hypothesis export):
         all that can be anchored, each on its own; the report lists the rest and why."""

@@ -7,6 +7,31 @@ from typing import Any
 from rest_framework.request import Request
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+_TEXT = {"type": "string"}
+# One note as as_web_annotation makes it, for the API schema.
+WEB_ANNOTATION_ANSWER: dict[str, Any] = {
+    "type": "object",
+    "description": "The note as a W3C Web Annotation (JSON-LD).",
+    "properties": {
+        "@context": {"type": "string", "enum": [CONTEXT]},
+        "id": {"type": "string", "format": "uri"},
+        "type": {"type": "string", "enum": ["Annotation"]},
+        "motivation": _TEXT,
+        "creator": {"type": "object", "properties": {"type": _TEXT, "nickname": _TEXT}},
+        "created": {"type": "string", "format": "date-time"},
+        "modified": {"type": "string", "format": "date-time"},
+        "body": {"type": "array", "items": {"type": "object"}},
+        "target": {
+            "oneOf": [
+                {"type": "string", "description": "The note a reply answers."},
+                {"type": "object"},
+            ]
+        },
+        "audience": _TEXT,
+        "as:deleted": {"type": "string", "format": "date-time"},
+    },
+    "required": ["@context", "id", "type", "motivation", "creator", "created", "body", "target"],
+}
 
 
 def as_web_annotation(data: dict[str, Any], request: Request | None) -> dict[str, Any]:

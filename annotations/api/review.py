@@ -27,10 +27,11 @@ from rest_framework.response import Response
 
 from config.api.fields import StrictCharField
 from config.api.permissions import SignedIn
+from config.idempotency import idempotent
 
 from .. import moderation
 from ..models import Annotation, Flag, is_moderator
-from .serializers import AnnotationSerializer
+from .serializers import note_answers
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -56,24 +57,27 @@ class ModerationInputSerializer(serializers.Serializer):
 class ReviewActions:
     """Resolve and reopen a thread; flag a note; hide and restore it (moderators)."""
 
-    @extend_schema(request=None, responses=AnnotationSerializer)
+    @extend_schema(request=None, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
+    @idempotent
     def resolve(self, request: Request, pk: str | None = None) -> Response:
         """Mark the thread this note begins resolved (its author, or a member of its team)."""
         annotation = self._thread_to_review(request)
         annotation.resolve(by=request.user)
         return Response(self._output(annotation))  # type: ignore[attr-defined]
 
-    @extend_schema(request=None, responses=AnnotationSerializer)
+    @extend_schema(request=None, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
+    @idempotent
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Open a resolved thread again (its author, or a member of its team)."""
         annotation = self._thread_to_review(request)
         annotation.reopen()
         return Response(self._output(annotation))  # type: ignore[attr-defined]
 
-    @extend_schema(request=FlagInputSerializer, responses={201: AnnotationSerializer})
+    @extend_schema(request=FlagInputSerializer, responses=note_answers(201))
     @action(detail=True, methods=["post"], permission_classes=[SignedIn], filter_backends=[])
+    @idempotent
     def flag(self, request: Request, pk: str | None = None) -> Response:
         """Flag a note others see for the moderators, with a reason."""
         annotation: Annotation = self.get_object()  # type: ignore[attr-defined]
@@ -94,14 +98,16 @@ class ReviewActions:
             raise ValidationError(gettext("You have already flagged this note.")) from None
         return Response(self._output(annotation), status=201)  # type: ignore[attr-defined]
 
-    @extend_schema(request=ModerationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=ModerationInputSerializer, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[Moderator], filter_backends=[])
+    @idempotent
     def hide(self, request: Request, pk: str | None = None) -> Response:
         """Hide the note from all but its author and the moderators (moderators only)."""
         return self._moderate(request, moderation.hide)
 
-    @extend_schema(request=ModerationInputSerializer, responses=AnnotationSerializer)
+    @extend_schema(request=ModerationInputSerializer, responses=note_answers(200))
     @action(detail=True, methods=["post"], permission_classes=[Moderator], filter_backends=[])
+    @idempotent
     def restore(self, request: Request, pk: str | None = None) -> Response:
         """Show a hidden note again (moderators only)."""
         return self._moderate(request, moderation.restore)

@@ -16,6 +16,7 @@ from reader.models import Document
 
 from ..anchoring import TargetError, resolve_target
 from ..models import Annotation, Flag
+from .jsonld import WEB_ANNOTATION_ANSWER
 
 MAX_BODY = 10_000
 MAX_TAGS = 20
@@ -234,7 +235,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
     document = serializers.CharField(source="document.slug", read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
     team: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True, help_text="null: no team sees it."
     )
     resolved_by = serializers.CharField(
         source="resolved_by.username", read_only=True, allow_null=True, default=None
@@ -331,3 +332,12 @@ class AnnotationSerializer(serializers.ModelSerializer):
                 flags = Flag.objects.filter(user=user)
                 context[key] = set(flags.values_list("annotation_id", flat=True))
         return context[key]
+
+
+def note_answers(status: int) -> dict[tuple[int, str], Any]:
+    """The answer of an operation on one note: JSON, or (`?format=jsonld`, or Accept:
+    application/ld+json) the note as a W3C Web Annotation."""
+    return {
+        (status, "application/json"): AnnotationSerializer,
+        (status, "application/ld+json"): WEB_ANNOTATION_ANSWER,
+    }

@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 
 from config.api.errors import JSONErrors
 from config.api.pagination import ById
+from config.idempotency import idempotent
 from reader.models import Document
 from reader.rendering import render_markdown
 
@@ -41,7 +42,12 @@ from .renderers import (
     WebAnnotationRenderer,
 )
 from .review import ReviewActions
-from .serializers import AnnotationInputSerializer, AnnotationSerializer, PreviewSerializer
+from .serializers import (
+    AnnotationInputSerializer,
+    AnnotationSerializer,
+    PreviewSerializer,
+    note_answers,
+)
 from .writing import create_annotation
 
 OBJECT = OpenApiTypes.OBJECT
@@ -52,7 +58,7 @@ JSON_OR_FORM = {  # what every write takes; a new note may be a Web Annotation (
 }
 JSON_OR_LD = {
     "list": {(200, "application/json"): AnnotationSerializer(many=True), (200, LD): OBJECT},
-    "retrieve": {(200, "application/json"): AnnotationSerializer, (200, LD): OBJECT},
+    "retrieve": note_answers(200),
 }
 
 
@@ -89,15 +95,16 @@ class AnnotationViewSet(
 
     @extend_schema(
         request={**JSON_OR_FORM, LD: WEB_ANNOTATION},
-        responses={201: AnnotationSerializer},
+        responses=note_answers(201),
     )
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._validated(request)
         with transaction.atomic():
             annotation = create_annotation(author=request.user, data=data)
         return Response(self._output(annotation), status=201)
 
-    @extend_schema(request=JSON_OR_FORM, responses=AnnotationSerializer)
+    @extend_schema(request=JSON_OR_FORM, responses=note_answers(200))
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
         data = self._validated(request, annotation, partial=kwargs.get("partial", False))
@@ -117,7 +124,7 @@ class AnnotationViewSet(
                 annotation.set_tags(data["tags"])
         return Response(self._output(annotation))
 
-    @extend_schema(request=JSON_OR_FORM, responses=AnnotationSerializer)
+    @extend_schema(request=JSON_OR_FORM, responses=note_answers(200))
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 

@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
+
+from config import idempotency
 
 # DRF's validation errors as the API gives them in `errors`: by field, a list of messages, or
 # the errors of a nested object (by field) or of a list's items (by index, only those at fault;
@@ -61,7 +63,20 @@ BODY_ERRORS = {
     "413": "The body is larger than the upload limit.",
     "415": "The body is neither JSON nor a form.",
 }
-WITH_RETRY_AFTER = {"429", "503"}
+# And these, the operations that honour an Idempotency-Key (config.idempotency).
+KEY_ERRORS = {
+    "409": "A request with this `Idempotency-Key` is still running: wait for its answer, or "
+    "send this one again after `Retry-After` seconds.",
+    "422": "This `Idempotency-Key` was sent with another request (another body): send a new "
+    "key with each new request.",
+}
+WITH_RETRY_AFTER = {"409", "429", "503"}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    idempotency.KEY_SCHEMA,
+    OpenApiParameter.HEADER,
+    description=idempotency.KEY_DESCRIPTION,
+)
 
 
 class ReaderAutoSchema(AutoSchema):
@@ -76,6 +91,19 @@ class ReaderAutoSchema(AutoSchema):
         if anonymous and {} not in auths:
             auths.append({})
         return auths
+
+    def honours_idempotency_key(self) -> bool:
+        handler = getattr(
+            self.view, getattr(self.view, "action", None) or self.method.lower(), None
+        )
+        return self.method == "POST" and idempotency.is_marked(handler)
+
+    def get_override_parameters(self) -> list[Any]:
+        """The operation's own parameters, and the Idempotency-Key header where it is honoured."""
+        parameters = list(super().get_override_parameters())
+        if self.honours_idempotency_key():
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
 
     def map_parsers(self) -> list[str]:
         """The bodies an operation takes: JSON or a form. Multipart forms are read too (curl -F, a
@@ -113,6 +141,8 @@ class ReaderAutoSchema(AutoSchema):
         errors = dict(ERRORS)
         if self.method in ("POST", "PUT", "PATCH"):
             errors.update(BODY_ERRORS)
+        if self.honours_idempotency_key():
+            errors.update(KEY_ERRORS)
         for code, description in sorted(errors.items()):
             response = self._get_response_for_code(
                 OpenApiResponse(ErrorSerializer, description), code, media_types

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts.models import is_analyst
 from config.api.fields import StrictCharField, StrictIntegerField
 from config.api.permissions import ReadPermission
+from config.idempotency import idempotent
 from reader.alignment import MAX_TEXT, AlignmentError, add_original, align
 from reader.models import Source, SourcePassage
 
@@ -110,6 +111,7 @@ class SourcePassageViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         ).prefetch_related("translations")
 
     @extend_schema(request=OriginalInputSerializer, responses={201: PassageSerializer})
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Add an original passage, found on its pages, and align the translation with it."""
         given = OriginalInputSerializer(data=request.data)

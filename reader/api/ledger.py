@@ -24,14 +24,32 @@ class JudgementSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
+class FoundSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="The source's slug.")  # type: ignore[assignment]
+    page = serializers.CharField(help_text="The page's label, as printed.")
+    text = serializers.CharField(help_text="A sentence of the page, or two adjacent ones.")
+    score = serializers.FloatField(
+        min_value=0, max_value=1, help_text="How close to the claim (a suggestion, 0..1)."
+    )
+
+
 class LedgerClaimSerializer(serializers.Serializer):
     note = serializers.IntegerField(help_text="The number of the claim's note.")
     claim = serializers.CharField(help_text="The claim's words.")
     url = serializers.URLField(help_text="The claim in the reader (#claim-N).")
-    sources = serializers.ListField(child=serializers.SlugField(), help_text="Cited sources.")
+    # Slugs as stored (reader.models.Source.slug), Japanese ones included: no ASCII pattern.
+    sources = serializers.ListField(
+        child=serializers.CharField(), help_text="The slugs of the cited sources."
+    )
     pages = serializers.CharField(help_text="The pages cited, as printed.", allow_blank=True)
     status = serializers.ChoiceField(choices=list(STATUSES))
     reason = serializers.CharField(allow_blank=True, help_text="Why, and what to do.")
+    evidence = FoundSerializer(
+        many=True, help_text="The best sentences of the cited pages, best first (reader.evidence)."
+    )
+    elsewhere = FoundSerializer(
+        many=True, help_text="Sentences of other pages of the source that score clearly higher."
+    )
     verdict = serializers.ChoiceField(choices=list(VERDICTS))
     judgements = JudgementSerializer(many=True)
 
@@ -45,8 +63,10 @@ FILTERS = [
 
 class ClaimLedgerView(APIView):
     """Every claim of the document, in reading order, with its evidence status (`verified`,
-    `needs_alignment`, `defect`, `unverifiable`) and the reason, the judgements of analysts the
-    caller may see, and the verdict (`agreed`, `disputed`, `not_judged`)."""
+    `evidence_found`, `page_mismatch`, `no_evidence`, `needs_alignment`, `defect`,
+    `unverifiable`) and the reason, the sentences it rests on (`evidence`, `elsewhere`), the
+    judgements of analysts the caller may see, and the verdict (`agreed`, `disputed`,
+    `not_judged`)."""
 
     permission_classes = [ReadPermission]
 

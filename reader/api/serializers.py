@@ -122,6 +122,17 @@ class ImportSummarySerializer(serializers.Serializer[dict[str, Any]]):
     to_review = SummaryReviewSerializer(
         many=True, help_text="Notes kept without a citation: what could not be read as one."
     )
+    metadata = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Front-matter keys kept as the document's metadata (Markdown).",
+    )
+    dropped = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="What the file held that is not text, dropped and counted: "
+        "comments, attributes, templates, images, code, html.",
+    )
 
 
 class DocumentSerializer(DocumentListSerializer):
@@ -145,6 +156,7 @@ class DocumentSerializer(DocumentListSerializer):
             "notes",
             "claims",
             "import_summary",
+            "metadata",
         ]
 
     def get_text(self, document: Document) -> str:

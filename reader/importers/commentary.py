@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from reader.library import find_work, join
+from reader.library import find_work, join, short_form_lookup
 from reader.models import (
     Block,
     Citation,
@@ -29,6 +29,7 @@ from reader.pages import PageRange
 from reader.signals import answers, document_imported
 
 from .markdown import looks_like_markdown, parse_markdown
+from .notes import LIBRARY
 from .parsed import (
     CommentaryFormatError,
     ParsedCitation,
@@ -106,7 +107,12 @@ def import_commentary(
     path: Path, *, fmt: str | None = None, slug: str | None = None
 ) -> ImportResult:
     """Import a commentary file; re-importing the same slug updates the document in place."""
-    parsed, spans = parse_commentary(read_commentary(path), fmt)
+    data = read_commentary(path)
+    token = LIBRARY.set(short_form_lookup)  # a short form may name a work of the library
+    try:
+        parsed, spans = parse_commentary(data, fmt)
+    finally:
+        LIBRARY.reset(token)
     slug = slug or parsed.slug or slugify(path.stem, allow_unicode=True)
     if not slug:
         raise CommentaryFormatError(
@@ -149,6 +155,7 @@ def _store(parsed: ParsedDocument, spans: list[ClaimSpan], slug: str) -> ImportR
     for field in ("title", "series", "number", "author", "affiliation", "date", "language"):
         setattr(document, field, getattr(parsed, field))
     document.disclaimer = parsed.disclaimer
+    document.metadata = parsed.metadata
     document.text_hash = text_hash
     document.save()
 
@@ -284,6 +291,8 @@ def import_summary(
             for citation in note.citations
             if citation.form == "short"
         ],
+        "metadata": sorted(parsed.metadata),
+        "dropped": parsed.dropped,
         "to_review": [
             {"note": note.number, "reason": reason}
             for note in parsed.notes

@@ -11,114 +11,358 @@
     ---
 
 The front matter is YAML: values may be quoted or run over several lines, and `author` may be a
-list. Paragraphs are separated by blank lines, quotations are `>` blocks, headings start with `#`,
-and a closing paragraph that starts with ※ is the disclaimer.
+list. Other keys (a blog's `description:`, `tags:`, `layout:`) are kept as the document's metadata
+and listed in the import summary. Without a title there, the first `#` heading is the title.
+
+The body is read by a CommonMark parser (markdown-it-py, with the footnote and front-matter
+plugins of mdit-py-plugins), not by line rules: a heading followed directly by text is a heading
+and a paragraph; each list item is a paragraph of its own (an ordered item keeps its number);
+`>` blocks are quotations; HTML comments, kramdown attributes (`{: .lead}`), template tags
+(`{% include … %}`, `{{< figure >}}`), images and code blocks are dropped and counted; a
+paragraph that starts with ※ is the disclaimer. Footnote labels may be names (`[^smith]`):
+numbered labels keep their number, named ones are numbered after them in the order the text
+first uses them.
 """
 
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import re
-from typing import TYPE_CHECKING
+import tomllib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.utils.translation import gettext
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote, has_cjk
 from .structure import ClaimSpan, finish, read_block
-from .text import one_line, paragraphs
+from .text import one_line
 
 if TYPE_CHECKING:
     from reader.models import Document
 
-MARKER_RE = re.compile(r"\[\^(\d+)\]")
-NOTE_RE = re.compile(r"^\[\^(\d+)\]:\s*(.*)$", re.DOTALL)
-FENCES = ("---", "...")
+MARKER_RE = re.compile(r"\[\^([^\]\s]+)\]")
 FIELDS = ("title", "slug", "series", "number", "author", "affiliation", "date", "language")
+# A date as Jekyll and Hugo write it: the day, then perhaps a time of day and a zone.
+DATE_RE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+TOML_FENCE = "+++"  # Hugo's TOML front matter
+METADATA_NODES = 500  # the most values the other front-matter keys may hold together
+# What a renderer would not show as text: dropped, and counted in the summary.
+# A comment, a template tag or an image takes the spaces before it when a space or the line's end
+# follows it ("an inline <!-- x --> comment"), none when a word does ("summo. <!--more-->Redit").
+COMMENT_RE = re.compile(r"[ \t]*<!--.*?-->(?=[ \t]|$)|<!--.*?-->", re.DOTALL | re.MULTILINE)
+# kramdown's block attributes ({: .lead}) on a line of their own or at the end of one
+ATTRIBUTES_RE = re.compile(r"^[ \t]*\{:[^{}\n]*\}[ \t]*$|[ \t]+\{:[^{}\n`]*\}[ \t]*$", re.MULTILINE)
+HEADING_ID_RE = re.compile(r"\s*\{#[^{}\n]*\}\s*$")  # ## A heading {#its-id}
+# Liquid tags and output ({% include … %}, {{ page.x }}) and Hugo shortcodes ({{< figure >}})
+TEMPLATE_RE = re.compile(
+    r"[ \t]*(?:\{%.*?%\}|\{\{.*?\}\})(?=[ \t]|$)|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL | re.MULTILINE
+)
+IMAGE_RE = re.compile(
+    r"[ \t]*!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?=[ \t]|$)|!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])",
+    re.MULTILINE,
+)
+TAG_RE = re.compile(r"<[^>]*>")
+# An inline HTML tag (not an autolink such as <https://…>), and an inline code span
+INLINE_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+CODE_SPAN_RE = re.compile(r"(`+[^`]*?`+)")
+RAW_ELEMENT_RE = re.compile(r"\s*<(?:script|style|pre|textarea)\b", re.IGNORECASE)
+
+PARSER = (
+    MarkdownIt("commonmark")
+    .use(front_matter_plugin)
+    .use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+)
 
 
 def looks_like_markdown(content: str) -> bool:
-    return content.lstrip().startswith("---") or bool(re.search(r"\[\^\d+\]", content))
+    start = content.lstrip()
+    return start.startswith(("---", TOML_FENCE)) or bool(MARKER_RE.search(content))
+
+
+@dataclass
+class _Reading:
+    """What the walk over the parser's tokens has found so far."""
+
+    lines: list[str]
+    labels: dict[str, int] = field(default_factory=dict)
+    blocks: list[ParsedBlock] = field(default_factory=list)
+    notes: dict[str, ParsedNote] = field(default_factory=dict)
+    disclaimer: str = ""
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def drop(self, what: str, count: int = 1) -> None:
+        if count:
+            self.dropped[what] = self.dropped.get(what, 0) + count
 
 
 def parse_markdown(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
-    meta, body_start = _front_matter(content)
-    lines = content.splitlines()
-    body = "\n".join([""] * body_start + lines[body_start:])
-    blocks: list[ParsedBlock] = []
-    notes: list[ParsedNote] = []
-    disclaimer = ""
-    for line, text in _split_notes(paragraphs(body)):
-        note = NOTE_RE.match(text)
-        if note:
-            notes.append(ParsedNote(int(note.group(1)), one_line(note.group(2)), line))
-        elif text.startswith(">"):
-            quote = "\n".join(part.lstrip(">").strip() for part in text.splitlines())
-            blocks.append(_block("quote", line, quote))
-        elif text.startswith("#"):
-            blocks.append(_block("heading", line, text.lstrip("#").strip()))
-        elif text.startswith("※"):
-            disclaimer = one_line(text)
-        else:
-            blocks.append(_block("paragraph", line, text))
+    meta: dict[str, str] = {}
+    metadata: dict[str, Any] = {}
+    body_start = 0
+    if content.lstrip("\ufeff").startswith(TOML_FENCE):
+        content, meta, metadata, body_start = _toml_front_matter(content)
+    tokens = PARSER.parse(content)
+    if tokens and tokens[0].type == "front_matter":
+        front = tokens.pop(0)
+        body_start = front.map[1] if front.map else 0
+        meta, metadata = read_front_matter(front.content, first_line=2)
+    elif content.lstrip().startswith("---"):
+        raise CommentaryFormatError(gettext("the front matter is not closed by a --- line"), line=1)
+    reading = _Reading(content.splitlines(), labels=_labels(content, tokens))
+    _walk(tokens, reading)
+    _notes_on_notes(reading)
+    title = meta.get("title", "")
+    blocks = reading.blocks
+    first = blocks[0] if blocks else None
+    if first and first.kind == "heading" and first.line and first.level == 1:
+        if not title or first.text == title:
+            title = title or first.text
+            blocks = blocks[1:]
+    if not title:
+        if not body_start:
+            raise CommentaryFormatError(
+                gettext("a Markdown commentary starts with a front-matter block between --- lines"),
+                line=1,
+            )
+        raise CommentaryFormatError(gettext("the front matter has no title"), line=body_start)
     if not blocks:
         raise CommentaryFormatError(
             gettext("the document has no body paragraphs"), line=body_start + 1
         )
     document = ParsedDocument(
-        title=meta["title"],
+        title=title,
         slug=meta.get("slug", ""),
         series=meta.get("series", ""),
         number=meta.get("number", ""),
         author=meta.get("author", ""),
         affiliation=meta.get("affiliation", ""),
         date=_date(meta.get("date", ""), meta.get("_date_line", 0)),
-        language=meta.get("language", "ja") or "ja",
-        disclaimer=disclaimer,
+        language=meta.get("language", "") or _language(blocks),
+        disclaimer=reading.disclaimer,
         blocks=blocks,
-        notes=notes,
+        notes=sorted(reading.notes.values(), key=lambda note: note.line),
+        metadata=metadata,
+        dropped=reading.dropped,
     )
     return document, finish(document, detect_quotes=False)
 
 
-def _split_notes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Note definitions may follow one another without blank lines between them."""
-    split: list[tuple[int, str]] = []
-    for line, text in paras:
-        if not NOTE_RE.match(text):
-            split.append((line, text))
-            continue
-        for offset, part in enumerate(text.splitlines()):
-            if NOTE_RE.match(part) or not split:
-                split.append((line + offset, part))
-            else:
-                split[-1] = (split[-1][0], f"{split[-1][1]}\n{part}")
-    return split
+def _labels(content: str, tokens: list[Token]) -> dict[str, int]:
+    """Each footnote label's number: its own when it is one, else the next after the highest,
+    in the order the text first uses the labels (as a renderer numbers them)."""
+    used: list[str] = []
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            used.append(str(token.meta["label"]))
+        elif token.type == "inline":
+            used += MARKER_RE.findall(token.content)
+    numbers = {label: int(label) for label in used if label.isdigit()}
+    following = max(numbers.values(), default=0)
+    for label in sorted(dict.fromkeys(used), key=used.index):
+        if label not in numbers:
+            following += 1
+            numbers[label] = following
+    return numbers
 
 
-def _front_matter(content: str) -> tuple[dict[str, str], int]:
-    """Read the YAML block between the first two --- lines; return its fields and where it ends."""
-    lines = content.splitlines()
-    if not lines or lines[0].strip() != "---":
-        raise CommentaryFormatError(
-            gettext("a Markdown commentary starts with a front-matter block between --- lines"),
-            line=1,
+def _walk(tokens: list[Token], reading: _Reading) -> None:
+    quote_depth = 0
+    note: ParsedNote | None = None
+    ordered: list[int | None] = []  # each open list: the number of its next item, or None
+    heading_level = 0
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "blockquote_open":
+            quote_depth += 1
+        elif kind == "blockquote_close":
+            quote_depth -= 1
+        elif kind == "footnote_reference_open":
+            label = str(token.meta["label"])
+            line = (token.map[0] if token.map else 0) + 1
+            note = ParsedNote(reading.labels.get(label, 0), "", line)
+            if label in reading.notes:
+                note.number = reading.labels[label]
+                _defined_twice(note, reading.notes[label])
+            reading.notes[label] = note
+        elif kind == "footnote_reference_close":
+            note = None
+        elif kind == "ordered_list_open":
+            ordered.append(int(token.attrs.get("start", 1) or 1))
+        elif kind == "bullet_list_open":
+            ordered.append(None)
+        elif kind in ("ordered_list_close", "bullet_list_close"):
+            ordered.pop()
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind == "list_item_open" and ordered and ordered[-1] is not None:
+            number = ordered[-1]
+            ordered[-1] = number + 1
+            following = tokens[index + 2] if index + 2 < len(tokens) else None
+            if following is not None and following.type == "inline":
+                following.meta["item"] = f"{token.info or number}{token.markup or '.'} "
+        elif kind == "inline":
+            _inline(token, reading, note, quote_depth, heading_level)
+        elif kind in ("html_block", "code_block", "fence"):
+            _raw_block(token, reading, note, quote_depth)
+
+
+def _inline(
+    token: Token, reading: _Reading, note: ParsedNote | None, quote_depth: int, heading: int
+) -> None:
+    line = (token.map[0] if token.map else 0) + 1
+    text = _visible(token.content, reading, tags=True)
+    if heading:
+        text, ids = HEADING_ID_RE.subn("", text)
+        reading.drop("attributes", ids)
+    if not text.strip():
+        return
+    text = token.meta.get("item", "") + text
+    if note is not None:
+        joined = one_line(text)
+        note.text = f"{note.text} {joined}" if note.text else joined
+    elif heading:
+        block = _block("quote" if quote_depth else "heading", line, text, reading.labels)
+        block.level = heading
+        reading.blocks.append(block)
+    elif text.startswith("※") and not quote_depth:
+        reading.disclaimer = one_line(text)
+    else:
+        reading.blocks.append(
+            _block("quote" if quote_depth else "paragraph", line, text, reading.labels)
         )
+
+
+def _raw_block(token: Token, reading: _Reading, note: ParsedNote | None, quote_depth: int) -> None:
+    """Code is dropped (a commentary holds none; a site's sample code is not its text). An HTML
+    block of comments or tags alone is dropped; otherwise its text, tags taken out, is a
+    paragraph, as a reader would see it."""
+    if token.type != "html_block":
+        reading.drop("code")
+        return
+    if RAW_ELEMENT_RE.match(token.content):
+        reading.drop("html")  # a <script>, <style> or <pre> block: no text of the document
+        return
+    visible = _visible(token.content, reading)
+    text = html.unescape(TAG_RE.sub("", visible))
+    lines = [part for part in text.splitlines() if part.strip()]
+    if not lines:
+        reading.drop("html", 1 if visible.strip() else 0)  # comments alone are counted so
+    elif note is not None:
+        note.text = " ".join([note.text, *(part.strip() for part in lines)]).strip()
+    else:
+        line = (token.map[0] if token.map else 0) + 1
+        kind = "quote" if quote_depth else "paragraph"
+        reading.blocks.append(_block(kind, line, "\n".join(lines), reading.labels))
+
+
+def _visible(text: str, reading: _Reading, *, tags: bool = False) -> str:
+    """The text a renderer would show: comments, attributes, templates and images taken out
+    (and with `tags`, inline HTML tags, their text kept); what code spans hold is left as is."""
+    patterns = [
+        ("comments", COMMENT_RE),
+        ("attributes", ATTRIBUTES_RE),
+        ("templates", TEMPLATE_RE),
+        ("images", IMAGE_RE),
+    ]
+    if tags:
+        patterns.append(("html", INLINE_TAG_RE))
+    pieces = CODE_SPAN_RE.split(text)
+    # split() with one group gives: text, code, text, code, …; only the text is cleaned
+    for index in range(0, len(pieces), 2):
+        for what, pattern in patterns:
+            pieces[index], count = pattern.subn("", pieces[index])
+            reading.drop(what, count if what != "html" else min(count, 1))
+    return "".join(pieces)
+
+
+def _notes_on_notes(reading: _Reading) -> None:
+    """A note may carry the marker of another (a note on the note): that one is marked there, and
+    the marker is written with its number ([^3]), as the note is numbered."""
+    for note in reading.notes.values():
+        for label in MARKER_RE.findall(note.text):
+            marked = reading.notes.get(label)
+            if marked is not None and marked is not note:
+                marked.marked_in = note.number
+        note.text = MARKER_RE.sub(
+            lambda found: f"[^{reading.labels.get(found[1], found[1])}]", note.text
+        )
+
+
+def _defined_twice(note: ParsedNote, first: ParsedNote) -> None:
+    raise CommentaryFormatError(
+        gettext("note %(number)s is defined twice (first at line %(first)s)")
+        % {"number": note.number, "first": first.line},
+        line=note.line,
+    )
+
+
+def _language(blocks: list[ParsedBlock]) -> str:
+    """Japanese unless the body is written in Latin letters alone."""
+    return "ja" if any(has_cjk(block.text) for block in blocks) else "en"
+
+
+def _toml_front_matter(content: str) -> tuple[str, dict[str, str], dict[str, Any], int]:
+    """Hugo's front matter between +++ lines, in TOML: the fields, the other keys as metadata,
+    and the content with the block blanked out (so that line numbers stay those of the file)."""
+    lines = content.splitlines()
     closing = next(
-        (number for number, line in enumerate(lines[1:], start=2) if line.strip() in FENCES),
+        (number for number, line in enumerate(lines[1:], start=1) if line.strip() == TOML_FENCE),
         None,
     )
     if closing is None:
-        raise CommentaryFormatError(gettext("the front matter is not closed by a --- line"), line=1)
-    meta = read_front_matter("\n".join(lines[1 : closing - 1]), first_line=2)
-    if not meta.get("title"):
-        raise CommentaryFormatError(gettext("the front matter has no title"), line=closing)
-    return meta, closing
+        raise CommentaryFormatError(gettext("the front matter is not closed by a +++ line"), line=1)
+    try:
+        values = tomllib.loads("\n".join(lines[1:closing]))
+    except tomllib.TOMLDecodeError as error:
+        raise CommentaryFormatError(
+            gettext("the front matter is not valid TOML: %(problem)s") % {"problem": error},
+            line=2,
+        ) from error
+    meta: dict[str, str] = {}
+    metadata: dict[str, Any] = {}
+    for name, value in values.items():
+        key = name.lower()
+        if key not in FIELDS:
+            metadata[name] = _jsonable(value)
+        elif key == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            meta[key] = ("・" if all(has_cjk(v) for v in value) else ", ").join(value)
+        elif isinstance(value, datetime.date | str | int | float):
+            text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+            meta[key] = text[:10] if key == "date" else " ".join(text.split())
+        else:
+            raise CommentaryFormatError(
+                gettext("“%(key)s” must be one line of text") % {"key": key}, line=2
+            )
+    meta["_date_line"] = "2"
+    body = "\n" * (closing + 1) + "\n".join(lines[closing + 1 :])
+    return body, meta, metadata, closing + 1
 
 
-def read_front_matter(text: str, *, first_line: int) -> dict[str, str]:
-    """Parse front matter as YAML (safely: nodes only, nothing constructed) into text fields.
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def read_front_matter(text: str, *, first_line: int) -> tuple[dict[str, str], dict[str, Any]]:
+    """Parse front matter as YAML (safely: nodes only, nothing constructed): the document's
+    fields as text, and every other key as metadata (plain values: text, lists, mappings).
 
     Plain, quoted and folded scalars are all text (`number: 080` stays 080, `title: "A"` is A);
     `author` may be a list. Anything else is refused with its line (`first_line` is the YAML's).
@@ -144,33 +388,62 @@ def read_front_matter(text: str, *, first_line: int) -> dict[str, str]:
             line=first_line,
         ) from error
     if root is None:
-        return {}
+        return {}, {}
     if not isinstance(root, yaml.MappingNode):
         raise CommentaryFormatError(
             gettext("the front matter must be “key: value” lines"),
             line=first_line + root.start_mark.line,
         )
     meta: dict[str, str] = {}
+    metadata: dict[str, Any] = {}
+    budget = [METADATA_NODES]
     for key_node, value_node in root.value:
         line = first_line + key_node.start_mark.line
-        key = str(key_node.value).strip().lower() if isinstance(key_node, yaml.ScalarNode) else ""
-        if key not in FIELDS:
+        if not isinstance(key_node, yaml.ScalarNode) or not str(key_node.value).strip():
             raise CommentaryFormatError(
-                gettext("expected “key: value” with a key among %(fields)s; found “%(found)s”")
-                % {
-                    "fields": ", ".join(FIELDS),
-                    "found": text.splitlines()[key_node.start_mark.line].strip(),
-                },
+                gettext("expected “key: value”; found “%(found)s”")
+                % {"found": text.splitlines()[key_node.start_mark.line].strip()},
                 line=line,
             )
-        if key in meta:
+        name = str(key_node.value).strip()
+        key = name.lower()
+        if key in meta or name in metadata:
             raise CommentaryFormatError(
-                gettext("“%(key)s” is given twice in the front matter") % {"key": key}, line=line
+                gettext("“%(key)s” is given twice in the front matter") % {"key": name}, line=line
             )
+        if key not in FIELDS:
+            metadata[name] = _plain(value_node, budget, first_line)
+            continue
         meta[key] = _field_value(key, value_node, first_line)
         if key == "date":
             meta["_date_line"] = str(line)
-    return meta
+    return meta, metadata
+
+
+def _plain(node: yaml.Node, budget: list[int], first_line: int) -> Any:
+    """A metadata value as JSON holds it; its size bounded (aliases can multiply a small text)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise CommentaryFormatError(
+            gettext("the front matter holds more than %(count)s values: keep it to a few keys")
+            % {"count": METADATA_NODES},
+            line=first_line + node.start_mark.line,
+        )
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, budget, first_line) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {
+            str(key.value) if isinstance(key, yaml.ScalarNode) else "": _plain(
+                value, budget, first_line
+            )
+            for key, value in node.value
+        }
+    plain = isinstance(node, yaml.ScalarNode) and node.style is None
+    if plain and node.tag == "tag:yaml.org,2002:null":
+        return None
+    if plain and node.tag == "tag:yaml.org,2002:bool":
+        return str(node.value).lower() in ("true", "yes", "on", "y")
+    return str(node.value)
 
 
 def _field_value(key: str, node: yaml.Node, first_line: int) -> str:
@@ -211,8 +484,9 @@ def front_matter_value(value: str) -> str:
 def _date(value: str, line: str | int) -> datetime.date | None:
     if not value:
         return None
+    day = DATE_RE.match(value)
     try:
-        return datetime.date.fromisoformat(value)
+        return datetime.date.fromisoformat(day.group(1) if day else value)
     except ValueError as error:
         raise CommentaryFormatError(
             gettext("the date “%(date)s” is not an ISO date such as 2026-02-20") % {"date": value},
@@ -220,8 +494,8 @@ def _date(value: str, line: str | int) -> datetime.date | None:
         ) from error
 
 
-def _block(kind: str, line: int, text: str) -> ParsedBlock:
-    return read_block(kind, line, text, MARKER_RE, lambda marker: int(marker[2:-1]))
+def _block(kind: str, line: int, text: str, labels: dict[str, int]) -> ParsedBlock:
+    return read_block(kind, line, text, MARKER_RE, lambda marker: labels[marker[2:-1]])
 
 
 def export_markdown(document: Document) -> str:
@@ -239,9 +513,10 @@ def export_markdown(document: Document) -> str:
     out = [
         "---",
         *(f"{key}: {front_matter_value(value)}" for key, value in meta.items() if value),
-        "---",
-        "",
     ]
+    if document.metadata:
+        out.append(yaml.safe_dump(document.metadata, allow_unicode=True, sort_keys=False).rstrip())
+    out += ["---", ""]
     markers: dict[int, list[tuple[int, int]]] = {}
     for claim in document.claims.select_related("note"):
         markers.setdefault(claim.block_id, []).append((claim.end, claim.note.number))

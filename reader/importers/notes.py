@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.utils.translation import gettext
 
@@ -26,8 +27,11 @@ from .parsed import (
 )
 
 # What the library answers for a short form this document never cited in full: the work it
-# holds with that title (and, given, that author), or None. The integrator wires the library in.
+# holds with that title (and, given, that author), or None (reader.library.short_form_lookup).
 LibraryLookup = Callable[[str, str], SourceRef | None]
+# The lookup of the import under way (reader.importers.commentary sets it around the parse), so
+# that the parsers need not carry it; None outside an import (the parsers stay pure).
+LIBRARY: ContextVar[LibraryLookup | None] = ContextVar("library", default=None)
 
 URL_RE = re.compile(r"<(https?://[^>\s]+)>|(https?://[^\s<>）)」]+)")
 YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -155,9 +159,19 @@ class _Unreadable(Exception):
 class _Unresolved(Exception):
     """A short form whose work no earlier note cites in full (nor, asked, the library holds)."""
 
-    def __init__(self, message: str, *, title: str, author: str, refuse: bool) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        title: str,
+        author: str,
+        refuse: bool,
+        printed: str = "",
+        pages: tuple[str, str] = ("", ""),
+    ) -> None:
         super().__init__(message)
         self.title, self.author, self.refuse = title, author, refuse
+        self.printed, self.pages = printed, pages  # the locator, for the library's work
 
 
 class _Earlier:
@@ -196,6 +210,7 @@ def parse_citations(
     instead, as an error. Raises CommentaryFormatError, naming the note's line, only for an Ibid.
     in the first note (it points to nothing).
     """
+    library = library or LIBRARY.get()
     earlier = _Earlier()
     previous: ParsedNote | None = None
     for note in notes:
@@ -317,7 +332,11 @@ def _parse_note(
         except _Unresolved as unresolved:
             found = resolve_in_library(library, unresolved.title, unresolved.author)
             if found is not None:
-                note.citations.append(ParsedCitation(found, "short", how="library"))
+                note.citations.append(
+                    ParsedCitation(
+                        found, "short", unresolved.printed, *unresolved.pages, how="library"
+                    )
+                )
             elif strict and unresolved.refuse:
                 raise CommentaryFormatError(str(unresolved), line=note.line) from None
             else:
@@ -412,6 +431,8 @@ def _read_segment(
                 title=title,
                 author=_author(segment.partition(title)[0] if title else segment, document_author),
                 refuse=bool(locator or OP_CIT_RE.search(segment)),
+                printed=printed,
+                pages=pages,
             )
         return [_short(resolved, printed, pages, earlier, how)]
     if printed:
@@ -471,6 +492,8 @@ def _legal(
                 title=found.antecedent,
                 author="",
                 refuse=False,
+                printed=found.printed,
+                pages=(found.first_page, found.last_page),
             )
         pages = (found.first_page, found.last_page)
         citations.append(_short(work, found.printed, pages, earlier))

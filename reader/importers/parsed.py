@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -35,6 +36,7 @@ class ParsedBlock:
     text: str
     line: int
     markers: list[Marker] = field(default_factory=list)
+    level: int = 0  # a Markdown heading's level (1 for #)
 
 
 @dataclass
@@ -78,6 +80,7 @@ class ParsedNote:
     line: int
     citations: list[ParsedCitation] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # why a part of it could not be read
+    marked_in: int | None = None  # the note whose text carries its marker (a note on a note)
 
 
 @dataclass
@@ -93,6 +96,10 @@ class ParsedDocument:
     language: str = "ja"
     disclaimer: str = ""
     slug: str = ""
+    # Front-matter keys the reader has no field for (a blog's description, tags), kept as given.
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # What the file holds that is not the document's text, dropped and counted: {"images": 2}.
+    dropped: dict[str, int] = field(default_factory=dict)
 
 
 def normalise_title(title: str) -> str:

@@ -7,8 +7,15 @@ notes (the smaller lines from the first line that starts with a marker to the fo
 or to the end for endnotes), and paragraphs (a line indented, a wider gap, or a change of size
 starts one; a page that ends on a full line goes on into the next). Spaces: a space the PDF draws
 is kept, a gap becomes a space only between Latin letters, and the letter-spaced Japanese that
-justified lines give is closed up. The result goes through the plain-text parser, and its
-errors name the page.
+justified lines give is closed up. Lines of a table of contents (dot leaders and a page number)
+are dropped. The first page's leading paragraphs are read by reader.importers.header (title,
+date, series, byline wherever they stand, or absent); the body and notes go through the
+plain-text format's parser, and its errors name the page.
+
+A PDF is refused, with a message that says why, before it can take a worker's memory or time:
+more than MAX_PAGES pages, streams that inflate to more than MAX_INFLATED bytes (a
+decompression bomb: a megabyte of zeros deflated inflates to a gigabyte), or more than
+MAX_SECONDS to read.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import io
 import re
 import statistics
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,19 +41,29 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 
+from .header import Candidate, Header, read_header
 from .parsed import CommentaryFormatError, ParsedDocument, has_cjk
-from .structure import ClaimSpan
-from .text import SUPERSCRIPTS, parse_text
+from .structure import SENTENCE_END, ClaimSpan
+from .text import MARKERS_APART, SUPERSCRIPTS, paragraphs, parse_body
 
 MARKER_SIZE = 0.8  # a marker's size, at most, against its line's
 MARKER_RISE = 0.2  # how far above the line's baseline a marker's box starts, in line sizes
 NOTE_SIZE = 0.92  # notes are set smaller than the body
+MARKER_GAP = 0.25  # raised digits this far apart, in their size, are two markers
+WORD_GAP = 0.15  # a gap this wide, in sizes, between Latin letters is a space (Times' is 0.25)
 BAND = 0.08  # the share of the page height at the top and foot where headers and footers stand
 PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:page\s*)?\d+(?:\s*/\s*\d+)?[-–—\s]*$", re.IGNORECASE)
 LETTER_SPACED_RE = re.compile(r"(?:[^\x00-\x7f] ){2,}[^\x00-\x7f]")
 PDF_MAGIC = b"%PDF-"
 CID_CHAR_RE = re.compile(r"<([0-9A-Fa-f]+)>\s*(\d+)")
 CID_RANGE_RE = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\d+)")
+CONTENTS_RE = re.compile(r"(?:\.\s?|…|･|・){4,}\s*[\divxlc]+\s*\*?$", re.IGNORECASE)
+STREAM_RE = re.compile(rb"stream\r?\n")
+MAX_PAGES = 300
+MAX_INFLATED = 100 * 2**20  # bytes, all streams together (real commentaries and papers: < 12 MB)
+MAX_SECONDS = 120.0
+HEADING_LENGTH = 100  # characters: a heading is one line no longer than this
+HEADER_PARAGRAPHS = 12  # the header is among the first paragraphs
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -53,17 +71,142 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 def parse_pdf(data: bytes) -> tuple[ParsedDocument, list[ClaimSpan]]:
-    text, pages = commentary_text(data)
+    found = read_paragraphs(data)
+    body = [paragraph for paragraph in found if not paragraph.note]
+    header, body = _header(body, found_size(found))
+    if not header.title:
+        raise CommentaryFormatError(
+            gettext("the first page has no line that could be the title"), page=1
+        )
+    if not body:
+        raise CommentaryFormatError(gettext("the commentary has no body paragraphs"), page=1)
+    rest = _markers_carried_back(body) + [paragraph for paragraph in found if paragraph.note]
+    text, pages = _joined(rest)
+    starts = [line for line, _ in paragraphs(text)]
+    kinds = {line: paragraph.kind for line, paragraph in zip(starts, rest, strict=True)}
+    language = "ja" if any(has_cjk(paragraph.text) for paragraph in rest) else "en"
     try:
-        return parse_text(text)
+        return parse_body(
+            paragraphs(text),
+            header,
+            language=language,
+            kinds=kinds,
+            join_breaks=False,  # the layout has joined what a page break cut
+            metadata={"header": header.other} if header.other else {},
+        )
     except CommentaryFormatError as error:
         page = pages[error.line - 1] if error.line and error.line <= len(pages) else None
         raise CommentaryFormatError(error.message, page=page) from error
 
 
+def _markers_carried_back(body: list[Paragraph]) -> list[Paragraph]:
+    """A body paragraph that starts with a marker (a page break fell between the words and their
+    marker) gives the marker back to the paragraph before it, whose last words it closes."""
+    kept: list[Paragraph] = []
+    for paragraph in body:
+        digits = len(paragraph.text) - len(paragraph.text.lstrip(SUPERSCRIPTS + MARKERS_APART))
+        if digits and kept:
+            kept[-1].text += paragraph.text[:digits]
+            paragraph.text = paragraph.text[digits:].lstrip()
+            if not paragraph.text:
+                continue
+        kept.append(paragraph)
+    return kept
+
+
+def _header(body: list[Paragraph], body_size: float) -> tuple[Header, list[Paragraph]]:
+    """Read the header from the body's leading lines; return it and the body after it (a
+    paragraph the header took only some lines of goes on with the others)."""
+    lines: list[tuple[int, int]] = []  # (paragraph, line in it) of each candidate
+    candidates: list[Candidate] = []
+    for index, paragraph in enumerate(body[:HEADER_PARAGRAPHS]):
+        parts = paragraph.text.split("\n")
+        if len(parts) != len(paragraph.sizes) or len(parts) == 1:
+            lines.append((index, -1))
+            candidates.append(paragraph.candidate())
+            continue
+        for number, (part, size) in enumerate(zip(parts, paragraph.sizes, strict=True)):
+            lines.append((index, number))
+            markers = any(ch in SUPERSCRIPTS for ch in part)
+            centred = paragraph.centred[number] if paragraph.centred else False
+            candidates.append(Candidate(part, size, 1, markers, centred))
+    header, taken = read_header(candidates, body_size)
+    if not taken:
+        return header, body
+    index, number = lines[taken - 1]
+    rest = body[index + 1 :]
+    if number >= 0:
+        parts = body[index].text.split("\n")[number + 1 :]
+        if parts:
+            left = body[index]
+            rest.insert(
+                0,
+                Paragraph(
+                    left.page,
+                    "\n".join(parts),
+                    left.sizes[number + 1 :],
+                    left.note,
+                    body_size=body_size,
+                    centred=left.centred[number + 1 :],
+                ),
+            )
+            rest[0].heading = _heading(rest[0], body_size)
+    return header, rest
+
+
 def commentary_text(data: bytes) -> tuple[str, list[int]]:
     """The commentary in the plain-text format, and the PDF page (from 1) of each of its lines."""
+    return _joined(read_paragraphs(data))
+
+
+def _joined(found: list[Paragraph]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    pages: list[int] = []
+    for paragraph in found:
+        for part in paragraph.text.split("\n"):
+            out.append(part)
+            pages.append(paragraph.page)
+        out.append("")
+        pages.append(paragraph.page)
+    return "\n".join(out), pages
+
+
+@dataclass
+class Paragraph:
+    page: int
+    text: str
+    sizes: list[float]  # of each of its lines
+    note: bool
+    heading: bool = False
+    body_size: float = 0.0
+    centred: list[bool] = field(default_factory=list)  # each of its lines
+    set_in: bool = False  # every line indented from the text's margin: a quotation
+
+    @property
+    def size(self) -> float:
+        return self.sizes[0]
+
+    @property
+    def kind(self) -> str:
+        return "heading" if self.heading else "quote" if self.set_in else "paragraph"
+
+    @property
+    def lines(self) -> int:
+        return len(self.sizes)
+
+    def candidate(self) -> Candidate:
+        markers = any(ch in SUPERSCRIPTS for ch in self.text)
+        return Candidate(self.text, self.size, self.lines, markers, all(self.centred))
+
+
+def found_size(found: list[Paragraph]) -> float:
+    return found[0].body_size if found else 0.0
+
+
+def read_paragraphs(data: bytes) -> list[Paragraph]:
+    """The body's paragraphs, then the notes', in reading order."""
     lines = _without_headers_and_footers([line for line in read_lines(data) if line.glyphs])
+    lines = [line for line in lines if not CONTENTS_RE.search(line.plain())]
     if not lines:
         raise CommentaryFormatError(
             gettext(
@@ -74,16 +217,23 @@ def commentary_text(data: bytes) -> tuple[str, list[int]]:
     body_size = _most_common_size(lines)
     body, notes = _split_notes(lines, body_size)
     layout = _Layout(body + notes)
-    paragraphs = layout.paragraphs(body, notes=False) + layout.paragraphs(notes, notes=True)
-    out: list[str] = []
-    pages: list[int] = []
-    for page, text in paragraphs:
-        for part in text.split("\n"):
-            out.append(part)
-            pages.append(page)
-        out.append("")
-        pages.append(page)
-    return "\n".join(out), pages
+    found = layout.paragraphs(body, notes=False) + layout.paragraphs(notes, notes=True)
+    for paragraph in found:
+        paragraph.body_size = body_size
+        paragraph.heading = _heading(paragraph, body_size)
+    return found
+
+
+def _heading(paragraph: Paragraph, body_size: float) -> bool:
+    """One short line, not a sentence, set larger or in capitals: a heading of the body."""
+    text = paragraph.text
+    if paragraph.note or paragraph.lines > 1 or len(text) > HEADING_LENGTH:
+        return False
+    if text[-1:] in SENTENCE_END or any(ch in SUPERSCRIPTS for ch in text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    capitals = len(letters) > 3 and all(ch.isupper() for ch in letters if ch.isascii())
+    return paragraph.size > body_size * 1.1 or (capitals and text.isascii())
 
 
 # --- characters and lines ---------------------------------------------------------------------
@@ -186,6 +336,8 @@ def _code_to_cid(cmap: str) -> list[tuple[int, int]]:
 
 
 def _pages(data: bytes) -> list[LTPage]:
+    check_inflated_size(data)
+    started = time.monotonic()
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
         if not document.is_extractable:
@@ -196,9 +348,23 @@ def _pages(data: bytes) -> list[LTPage]:
         device = PDFPageAggregator(manager, laparams=None)
         interpreter = PDFPageInterpreter(manager, device)
         pages: list[LTPage] = []
-        started = time.monotonic()
         for page in PDFPage.create_pages(document):
-            _within_budget(len(pages), started)
+            if len(pages) == MAX_PAGES:
+                raise CommentaryFormatError(
+                    gettext(
+                        "the PDF has more than %(count)s pages: a commentary has fewer; "
+                        "import the part that is the commentary"
+                    )
+                    % {"count": MAX_PAGES}
+                )
+            if time.monotonic() - started > _max_seconds():
+                raise CommentaryFormatError(
+                    gettext(
+                        "reading the PDF took more than %(seconds)s seconds (at page %(page)s): "
+                        "save it again from the original document, or import its text"
+                    )
+                    % {"seconds": f"{_max_seconds():g}", "page": len(pages) + 1}
+                )
             interpreter.process_page(page)
             pages.append(device.get_result())
         return pages
@@ -218,25 +384,38 @@ def _pages(data: bytes) -> list[LTPage]:
         ) from error
 
 
-def _within_budget(read: int, started: float) -> None:
-    """A commentary is read within the request that imports it: refuse a PDF longer, or slower to
-    read, than a request may take (settings.COMMENTARY_PDF_MAX_PAGES, COMMENTARY_PDF_SECONDS)."""
-    if read >= settings.COMMENTARY_PDF_MAX_PAGES:
-        raise CommentaryFormatError(
-            gettext(
-                "the PDF has more than %(limit)s pages, more than a commentary imported here may "
-                "have: import its text (or Markdown) instead"
-            )
-            % {"limit": settings.COMMENTARY_PDF_MAX_PAGES}
-        )
-    if time.monotonic() - started > settings.COMMENTARY_PDF_SECONDS:
-        raise CommentaryFormatError(
-            gettext(
-                "reading the PDF took more than %(seconds)s seconds (after %(pages)s pages), more "
-                "than an import may take: import its text (or Markdown) instead"
-            )
-            % {"seconds": f"{settings.COMMENTARY_PDF_SECONDS:g}", "pages": read}
-        )
+def _max_seconds() -> float:
+    """MAX_SECONDS, or less where a request must end sooner (settings.COMMENTARY_PDF_SECONDS:
+    the PDF is read in the request that imports it, well within gunicorn's --timeout)."""
+    return min(MAX_SECONDS, settings.COMMENTARY_PDF_SECONDS)
+
+
+def check_inflated_size(data: bytes) -> None:
+    """Refuse a file whose streams inflate beyond MAX_INFLATED, before anything inflates them.
+
+    pdfminer.six inflates a stream whole, in memory; here each deflated stream is inflated a
+    piece at a time and only counted, so a bomb is refused after MAX_INFLATED bytes, at once.
+    """
+    total = 0
+    view = memoryview(data)
+    for start in STREAM_RE.finditer(data):
+        inflater = zlib.decompressobj()
+        end = data.find(b"endstream", start.end())
+        pending: bytes | memoryview = view[start.end() : end if end >= 0 else len(data)]
+        try:
+            while pending and not inflater.eof:
+                total += len(inflater.decompress(pending, 2**20))
+                pending = inflater.unconsumed_tail
+                if total > MAX_INFLATED:
+                    raise CommentaryFormatError(
+                        gettext(
+                            "the PDF's streams inflate to more than %(size)s MB "
+                            "(a decompression bomb?): it was not read"
+                        )
+                        % {"size": MAX_INFLATED // 2**20}
+                    )
+        except zlib.error:
+            continue  # not a deflated stream (an image, plain text): pdfminer reads it as is
 
 
 def _characters(item: LTComponent) -> list[LTChar]:
@@ -346,21 +525,57 @@ def _most_common_size(lines: list[Line]) -> float:
 
 
 def _split_notes(lines: list[Line], body_size: float) -> tuple[list[Line], list[Line]]:
-    """Notes are the smaller lines from a line that starts with a marker to the page's foot."""
+    """Notes are the smaller lines from a line that starts with a marker to the page's foot; a
+    note that runs over into the next page goes on in the small lines at that page's foot,
+    below its last line of body text. A law review numbers its notes in plain digits (“2. See
+    …”): a small line there that starts with the next note's number and a full stop starts it."""
     body: list[Line] = []
     notes: list[Line] = []
+    last_body: dict[int, float] = {}
+    for line in lines:
+        if line.size >= body_size * NOTE_SIZE:
+            last_body[line.page] = max(last_body.get(line.page, 0.0), line.top)
     in_notes = False
     page = 0
+    following = 1  # the number the next note should have
     for line in lines:
         small = line.size < body_size * NOTE_SIZE
         if line.page != page:
             # Endnotes go on over the page; foot-of-page notes end with it.
             in_notes = in_notes and small
             page = line.page
-        if not in_notes and small and line.starts_with_marker():
+        below = line.top > last_body.get(line.page, -1.0)
+        if small and (below or in_notes) and not line.starts_with_marker():
+            _plain_number_as_marker(line, following)
+        if small and line.starts_with_marker():
             in_notes = True
-        (notes if in_notes else body).append(line)
+            following = _leading_number(line) + 1
+        (notes if in_notes or (small and below and notes) else body).append(line)
     return body, notes
+
+
+def _plain_number_as_marker(line: Line, number: int) -> None:
+    """Read “12. …” at the start of a note's line as the marker 12, if 12 is the number due."""
+    digits = str(number)
+    glyphs = line.glyphs
+    if len(glyphs) <= len(digits) + 1:
+        return
+    if "".join(glyph.text for glyph in glyphs[: len(digits)]) != digits:
+        return
+    if glyphs[len(digits)].text not in ".)":
+        return
+    for glyph in glyphs[: len(digits)]:
+        glyph.marker = True
+    glyphs[len(digits)].text = " "
+
+
+def _leading_number(line: Line) -> int:
+    digits = ""
+    for glyph in line.glyphs:
+        if not glyph.marker:
+            break
+        digits += glyph.text
+    return int(digits) if digits.isdigit() else 0
 
 
 # --- paragraphs -----------------------------------------------------------------------------
@@ -382,6 +597,17 @@ class _Layout:
     def full(self, line: Line) -> bool:
         return line.x1 >= self.right - 1.5 * line.size
 
+    def centred(self, line: Line) -> bool:
+        """Set in the middle of the text block, clear of its left edge (a title, a byline)."""
+        middle = (self.left + self.right) / 2
+        return (
+            line.x0 > self.left + 2 * line.size
+            and abs((line.x0 + line.x1) / 2 - middle) < 2 * line.size
+        )
+
+    def set_in(self, line: Line) -> bool:
+        return line.x0 > self.left + 1.5 * line.size
+
     def indented(self, line: Line) -> bool:
         return line.x0 > self.left + 0.6 * line.size
 
@@ -390,13 +616,18 @@ class _Layout:
             return True
         if notes:
             return line.starts_with_marker()
-        if self.indented(line) or abs(line.size - previous.size) > 0.15 * line.size:
+        if abs(line.size - previous.size) > 0.15 * line.size:
             return True
         if line.page != previous.page:
             return not self.full(previous)
-        return (line.top - previous.top) / line.size > self.step * 1.3
+        if (line.top - previous.top) / line.size > self.step * 1.3:
+            return True
+        # An indented line starts a paragraph, unless it goes on an indented block (a quotation
+        # set in from the margin) at the same indent.
+        same_indent = self.indented(previous) and abs(line.x0 - previous.x0) < 0.5 * line.size
+        return self.indented(line) and not same_indent
 
-    def paragraphs(self, lines: list[Line], *, notes: bool) -> list[tuple[int, str]]:
+    def paragraphs(self, lines: list[Line], *, notes: bool) -> list[Paragraph]:
         found: list[tuple[int, list[Line]]] = []
         previous = None
         for line in lines:
@@ -404,7 +635,17 @@ class _Layout:
                 found.append((line.page, []))
             found[-1][1].append(line)
             previous = line
-        return [(page, self._text(group)) for page, group in found]
+        return [
+            Paragraph(
+                page,
+                self._text(group),
+                [line.size for line in group],
+                notes,
+                centred=[self.centred(line) for line in group],
+                set_in=len(group) > 1 and all(self.set_in(line) for line in group),
+            )
+            for page, group in found
+        ]
 
     def _text(self, lines: list[Line]) -> str:
         pieces: list[tuple[str, bool]] = []  # (character, italic)
@@ -427,11 +668,17 @@ def _line_pieces(line: Line) -> list[tuple[str, bool]]:
         text = glyph.text
         if glyph.marker:
             text = SUPERSCRIPTS[int(text)]
+            if (
+                previous is not None
+                and previous.marker
+                and glyph.x0 - previous.x1 > MARKER_GAP * glyph.size
+            ):
+                pieces.append((MARKERS_APART, False))  # ⁹ ¹⁰ set apart: two markers, not ⁹¹⁰
         elif previous is not None and text != " " and previous.text != " ":
             gap = glyph.x0 - previous.x1
             # A gap the PDF leaves between words, not a drawn space: a space between Latin
             # letters only (Japanese has none).
-            if gap > 0.25 * glyph.size and not (has_cjk(text) or has_cjk(previous.text)):
+            if gap > WORD_GAP * glyph.size and not (has_cjk(text) or has_cjk(previous.text)):
                 pieces.append((" ", glyph.italic and previous.italic))
         if text == " " and pieces and pieces[-1][0] == " ":
             continue

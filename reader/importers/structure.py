@@ -18,6 +18,11 @@ LEAD_IN_RE = re.compile(
     r"次のように|以下のように|次の一節|次のとおり|次の通り|as follows|[:：]\s*$"
 )
 CLAIM_LEADING = " \t\n、，,"
+# A full stop after these ends no sentence: initials (U.S., J. Smith) and common abbreviations.
+ABBREVIATION_RE = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Co|Corp|Ltd|No|Nos|Vol|vs|v|cf|"
+    r"e\.g|i\.e|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
+)
 
 
 def read_block(
@@ -28,6 +33,8 @@ def read_block(
     markers: list[Marker] = []
     for line_number, raw in enumerate(text.splitlines(), start=line):
         part = raw.strip()
+        if not part:
+            continue
         # Lines wrapped by a PDF extraction: Japanese joins without a space, Latin with one.
         if plain and plain[-1:].isascii() and part[:1].isascii():
             plain += " "
@@ -84,7 +91,7 @@ def check_markers(document: ParsedDocument) -> None:
                     line=marker.line,
                 )
     for note in document.notes:
-        if note.number not in seen_markers:
+        if note.number not in seen_markers and note.marked_in is None:
             raise CommentaryFormatError(
                 gettext("note %(number)s has no marker in the text") % {"number": note.number},
                 line=note.line,
@@ -164,8 +171,11 @@ def _sentence_start(text: str, offset: int) -> int:
         offset -= 1
     for position in range(offset - 1, -1, -1):
         ch = text[position]
-        if ch in "。．！？" or (ch in ".!?" and text[position + 1 : position + 2] in (" ", "")):
+        if ch in "。．！？":
             return position + 1
+        if ch in ".!?" and text[position + 1 : position + 2] in (" ", ""):
+            if not (ch == "." and ABBREVIATION_RE.search(text, 0, position)):
+                return position + 1
     return 0
 
 

@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.utils.translation import gettext
 
+from .header import Header, split_title
 from .parsed import CommentaryFormatError, ParsedBlock, ParsedDocument, ParsedNote
 from .structure import ClaimSpan, finish, join_page_breaks, read_block
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-MARKER_RE = re.compile(f"[{SUPERSCRIPTS}]+")
+# Between two markers side by side (⁹ and ¹⁰, not ⁹¹⁰), an invisible word joiner, which the
+# first marker takes with it; the PDF reader writes it where the raised digits stand apart.
+MARKERS_APART = "\u2060"
+MARKER_RE = re.compile(f"[{SUPERSCRIPTS}]+{MARKERS_APART}?")
 NOTE_RE = re.compile(f"^([{SUPERSCRIPTS}]+)\\s*(.*)$", re.DOTALL)
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$|^(\d{4})-(\d{2})-(\d{2})$")
-TITLE_RE = re.compile(r"^「(?P<title>.+)」\s*(?:[（(](?P<series>[^()（）]+)[)）])?$")
 NO_MARKER = re.compile(r"(?!)")  # matches nothing
-SERIES_NUMBER_RE = re.compile(r"^(?P<series>.*?)\s*(?:No\.?|第)\s*(?P<number>\d+)\s*号?$")
 
 
 def superscript_number(digits: str) -> int:
-    return int("".join(str(SUPERSCRIPTS.index(ch)) for ch in digits))
+    return int("".join(str(SUPERSCRIPTS.index(ch)) for ch in digits if ch in SUPERSCRIPTS))
 
 
 def paragraphs(content: str) -> list[tuple[int, str]]:
@@ -57,13 +60,28 @@ def parse_text(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
             line=paras[-1][0] if paras else 1,
         )
     date = _date(*paras[0])
-    title, series, number = _title(*paras[1])
-    rest = paras[2:]
-    affiliation, author, rest = _byline(rest)
+    title, series, number = split_title(one_line(paras[1][1]))
+    affiliation, author, rest = _byline(paras[2:])
+    header = Header(title, series, number, author, affiliation, date)
+    return parse_body(rest, header, language="ja")
+
+
+def parse_body(
+    paras: list[tuple[int, str]],
+    header: Header,
+    *,
+    language: str,
+    kinds: dict[int, str] | None = None,
+    join_breaks: bool = True,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[ParsedDocument, list[ClaimSpan]]:
+    """The body after the header: paragraphs, the ※ disclaimer, then the notes, each starting
+    with its number in superscript digits. `kinds` gives, by its first line, a paragraph that is
+    a heading or a quotation; `join_breaks` joins a paragraph cut mid-sentence by a page break."""
     body: list[ParsedBlock] = []
     notes: list[ParsedNote] = []
     disclaimer = ""
-    for line, text in rest:
+    for line, text in paras:
         note = NOTE_RE.match(text)
         if note:
             notes.append(
@@ -81,22 +99,23 @@ def parse_text(content: str) -> tuple[ParsedDocument, list[ClaimSpan]]:
         elif text.startswith("※"):
             disclaimer = one_line(text)
         else:
-            body.append(_block(line, text))
+            body.append(_block(line, text, (kinds or {}).get(line, "paragraph")))
     if not body:
         raise CommentaryFormatError(
-            gettext("the commentary has no body paragraphs"), line=rest[0][0]
+            gettext("the commentary has no body paragraphs"), line=paras[0][0] if paras else 1
         )
     document = ParsedDocument(
-        title=title,
-        series=series,
-        number=number,
-        author=author,
-        affiliation=affiliation,
-        date=date,
-        language="ja",
+        title=header.title,
+        series=header.series,
+        number=header.number,
+        author=header.author,
+        affiliation=header.affiliation,
+        date=header.date,
+        language=language,
         disclaimer=disclaimer,
-        blocks=join_page_breaks(body),
+        blocks=join_page_breaks(body) if join_breaks else body,
         notes=notes,
+        metadata=metadata or {},
     )
     return document, finish(document, detect_quotes=True)
 
@@ -118,17 +137,6 @@ def _date(line: int, text: str) -> datetime.date:
         ) from error
 
 
-def _title(line: int, text: str) -> tuple[str, str, str]:
-    match = TITLE_RE.match(one_line(text))
-    if not match:
-        return one_line(text), "", ""
-    series = (match.group("series") or "").strip()
-    numbered = SERIES_NUMBER_RE.match(series)
-    if numbered:
-        return match.group("title"), numbered.group("series"), numbered.group("number")
-    return match.group("title"), series, ""
-
-
 def _byline(rest: list[tuple[int, str]]) -> tuple[str, str, list[tuple[int, str]]]:
     """The author's position and name: two lines of one paragraph, or two short paragraphs."""
     line, text = rest[0]
@@ -143,8 +151,8 @@ def _byline(rest: list[tuple[int, str]]) -> tuple[str, str, list[tuple[int, str]
     )
 
 
-def _block(line: int, text: str) -> ParsedBlock:
-    return read_block("paragraph", line, text, MARKER_RE, superscript_number)
+def _block(line: int, text: str, kind: str = "paragraph") -> ParsedBlock:
+    return read_block(kind, line, text, MARKER_RE, superscript_number)
 
 
 def one_line(text: str) -> str:

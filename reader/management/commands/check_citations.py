@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from reader.checking import CitationReport, Kind, check_citations
-from reader.ledger import ledger, summarise
+from reader.ledger import NO_EVIDENCE, PAGE_MISMATCH, ledger, summarise
 from reader.models import Document
 
 CHECKED = [
@@ -62,7 +62,11 @@ class Command(BaseCommand):
         document = report.document
         checked = ", ".join(f"{report.checked[key]} {name}" for key, name in CHECKED)
         lines = [self.style.MIGRATE_HEADING(f"{document.slug}: {document.title}")]
-        lines.append(f"  evidence: {summarise(ledger(document, AnonymousUser())).sentence()}")
+        rows = ledger(document, AnonymousUser())
+        lines.append(f"  evidence: {summarise(rows).sentence()}")
+        for row in rows:  # what an analyst should look at first: the machine found no support
+            if row.status in (PAGE_MISMATCH, NO_EVIDENCE):
+                lines.append(self.style.WARNING(f"    - note {row.note}: {row.reason}"))
         lines.append(f"  checked: {checked}")
         for section in report.sections():
             if not section.findings:

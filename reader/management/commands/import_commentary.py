@@ -74,6 +74,11 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             f" ({short['title']}){' ' + short['locator'] if short['locator'] else ''}"
             for short in summary["short_forms"]
         ]
+    if summary.get("metadata"):
+        lines.append(f"  Front matter kept as metadata: {', '.join(summary['metadata'])}")
+    if summary.get("dropped"):
+        dropped = ", ".join(f"{count} {what}" for what, count in sorted(summary["dropped"].items()))
+        lines.append(f"  Dropped (not text): {dropped}")
     review = summary["to_review"]
     lines.append(f"  Notes to review: {len(review) or 'none'}")
     lines += [f"    note {item['note']}: {item['reason']}" for item in review]
