@@ -45,16 +45,17 @@ def analyst_page(
 
 @pytest.fixture
 def sentences() -> Iterator[list[int]]:
-    """A receiver that embeds sentences in steps and reports them, failing its first run."""
+    """A receiver of an app above that works in steps (stage "indexing") and reports them, and
+    fails its first run; the evidence app reports its own stage ("sentences") beside it."""
     runs: list[int] = []
 
     def embed(sender: type, source: Source, progress: Any = None, **kwargs: Any) -> None:
         runs.append(1)
-        progress("sentences", 0, 40)
+        progress("indexing", 0, 40)
         if len(runs) == 1:
-            raise ConnectionError("the encoder is not loaded")
+            raise ConnectionError("the index is not loaded")
         for done in range(10, 41, 10):
-            progress("sentences", done, 40)
+            progress("indexing", done, 40)
 
     source_text_changed.connect(embed, dispatch_uid="browser-sentences")
     yield runs
@@ -85,7 +86,7 @@ def test_the_progress_bars_move_by_themselves_and_a_failure_can_be_retried(
     run_worker()  # pages read, then the sentences' receiver fails
 
     expect(pages_bar).to_have_js_property("value", 34)
-    expect(page.get_by_label("Sentences embedded")).to_have_js_property("max", 40)
+    expect(page.get_by_label("indexing")).to_have_js_property("max", 40)
     expect(status).to_contain_text("2026-NDS.pdf could not be read")
     expect(status).to_contain_text("ConnectionError")
     expect(retry).to_be_visible()
@@ -97,7 +98,8 @@ def test_the_progress_bars_move_by_themselves_and_a_failure_can_be_retried(
     run_worker()
 
     expect(page.locator(".processing-message")).to_have_text("2026-NDS.pdf is read.")
-    expect(page.get_by_label("Sentences embedded")).to_have_js_property("value", 40)
+    expect(page.get_by_label("indexing")).to_have_js_property("value", 40)
+    expect(page.get_by_label("Sentences embedded")).to_be_visible()  # the evidence app's stage
     expect(page.get_by_role("button", name="Retry")).to_be_hidden()
     page.get_by_role("link", name="Show its pages").click()
     expect(page.locator(".page-list a", has_text="p.19")).to_be_visible()
