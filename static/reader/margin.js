@@ -24,17 +24,24 @@ function byLine(a, b) {
   return a.top - b.top || a.order - b.order;
 }
 
-// Where an item of `height` that wants to stand at `top` fits, at or below that line, between
-// the `taken` intervals ([start, end], sorted by start, never overlapping) with `gap` around
-// each; null when the first place it fits is more than `reach` below its line.
+// Where an item of `height` that wants to stand at `top` fits between the `taken` intervals
+// ([start, end], sorted by start, never overlapping) with `gap` around each: the place nearest
+// its line, at most `reach` below it or half that above it (the lower of two equally near);
+// null when there is none.
 export function fit(taken, top, height, gap, reach) {
-  let at = Math.max(top, 0);
-  for (const [start, end] of taken) {
-    if (end + gap <= at) continue; // wholly above
-    if (at + height + gap <= start) break; // it fits before this one
-    at = end + gap;
+  let best = null;
+  let floor = 0; // the top of the free stretch being looked at
+  for (const [start, end] of [...taken, [Infinity, Infinity]]) {
+    const ceiling = start - gap; // the bottom of that stretch
+    if (ceiling - floor >= height) {
+      const at = Math.min(Math.max(top, floor), ceiling - height);
+      const off = at - top;
+      const nearer = best === null || Math.abs(off) <= Math.abs(best - top);
+      if (off <= reach && -off <= reach / 2 && nearer) best = at;
+    }
+    floor = Math.max(floor, end + gap);
   }
-  return at - top <= reach ? at : null;
+  return best;
 }
 
 function take(taken, start, end) {

@@ -224,7 +224,7 @@ function place() {
     notes: wantedNotes,
     cards: wantedCards,
     gap: GAP,
-    reach: Math.max(window.innerHeight / 6, 96), // px: a few lines
+    reach: Math.max(window.innerHeight / 4, 120), // px: what the eye takes in at once
     bucketHeight: BUCKET_HEIGHT,
   });
   resized.disconnect(); // the items drawn again (live updates) are new elements

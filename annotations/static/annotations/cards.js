@@ -167,10 +167,12 @@ function marginOf(section, label) {
   return aside;
 }
 
-// Draw every note again, highlights and cards, from state.annotations; the focus, on a card or
-// a highlight that is drawn anew, goes to its new self.
+// Draw every note again, highlights and cards, from state.annotations; the focus, on a card, a
+// button or link of a card, or a highlight that is drawn anew, goes to its new self.
 export function render() {
-  const focused = document.activeElement?.closest?.("[data-annotation]");
+  const active = document.activeElement;
+  const focused = active?.closest?.("[data-annotation]");
+  const within = focused && active !== focused ? focusKey(active) : null;
   clearHighlights();
   for (const aside of reader.querySelectorAll(".row > .annotations")) aside.remove();
   const orphans = document.getElementById("annotation-orphans");
@@ -190,12 +192,25 @@ export function render() {
   orphans.hidden = !orphanCards.children.length;
   fillFilterOptions();
   applyFilter();
-  if (focused && !focused.isConnected) refocus(focused);
+  if (focused && !focused.isConnected) refocus(focused, within);
 }
 
-function refocus(stale) {
+// How to find a focused control of a card again in the card drawn anew.
+function focusKey(element) {
+  if (element.dataset.action) return `[data-action="${element.dataset.action}"]`;
+  for (const selector of [".annotation-target a", ".resolution-toggle"]) {
+    if (element.matches(selector)) return selector;
+  }
+  return null;
+}
+
+function refocus(stale, within) {
   const again = document.getElementById(stale.id);
-  if (again) again.focus({ preventScroll: true });
+  if (!again) return;
+  const control = within
+    ? [...again.querySelectorAll(within)].find((c) => c.closest("[data-annotation]") === again)
+    : null;
+  (control || again).focus({ preventScroll: true });
 }
 
 // reader.js lines the margins up with the text again: highlights or cards have changed.
