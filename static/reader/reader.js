@@ -180,8 +180,8 @@ let readerElement = null;
 let messages = {};
 const BUCKET_HEIGHT = 26; // px: a marker of collapsed cards, as .margin-bucket in reader.css
 
-// The cards the reader asked for (a marker opened, a highlight followed): shown wherever they fit
-// rather than collapsed, until another marker is opened. Ids, as cards are drawn anew.
+// The cards the reader asked for (a marker opened, a highlight followed) or last worked in: shown
+// at their line rather than collapsed, until another is. Ids, as cards are drawn anew.
 let opened = new Set();
 
 // Whether a card is shown even where it does not fit beside its words: it was asked for, the
@@ -195,10 +195,10 @@ function pinned(card) {
   );
 }
 
-// Each note beside the line its claim starts on, pushed down only as far as the note above it
-// requires (the sidenotes of Tufte CSS); each annotation card in the room the notes leave near
-// the line of its words, or collapsed into a marker at that line (Hypothesis' bucket bar): see
-// margin.js. CSS sets them in the margin, absolutely placed in .reader, where the margin stands
+// Each note beside the line its claim starts on, pushed down only as far as the item above it
+// requires (the sidenotes of Tufte CSS); each annotation card at the line of its words as long
+// as it pushes no note out of view, or else collapsed into a marker at that line (Hypothesis'
+// bucket bar): see margin.js. CSS sets them in the margin, absolutely placed in .reader, where the margin stands
 // beside the text. Everything is measured first and written after, in one layout: where an item
 // stands changes neither its height nor the text.
 function place() {
@@ -209,22 +209,30 @@ function place() {
   for (const card of cards) card.classList.remove("in-bucket");
   const beside = html.classList.contains("sidenotes") && !NARROW.matches;
   const origin = reader.getBoundingClientRect().top;
-  const wanted = (items) => {
+  // Between a note and a card wanting the same line, the note first (its order is lower).
+  const wanted = (items, first = 0) => {
     const found = [];
-    for (const [order, item] of [...items].entries()) {
+    for (const [index, item] of [...items].entries()) {
+      const order = first + index;
       const target = beside && shown(item) ? marginTarget(item) : null;
       const line = target && shown(target) ? target.getClientRects()[0] : null;
       if (line) found.push({ item, order, top: line.top - origin, height: item.offsetHeight });
     }
     return found;
   };
-  const wantedNotes = wanted(notes);
-  const wantedCards = wanted(cards).map((card) => ({ ...card, pinned: pinned(card.item) }));
+  // A note is in view when its claim stands in the middle of the window and it stands no more
+  // than half the window less its own height below the claim: annotations push it no further.
+  const half = window.innerHeight / 2;
+  const wantedNotes = wanted(notes).map((note) => ({
+    ...note,
+    budget: Math.max(half - note.height - GAP, 0),
+  }));
+  const wantedCards = wanted(cards, notes.length).map((card) => ({ ...card, pinned: pinned(card.item) }));
   const margin = layout({
     notes: wantedNotes,
     cards: wantedCards,
     gap: GAP,
-    reach: Math.max(window.innerHeight / 4, 120), // px: what the eye takes in at once
+    reach: half, // px: a card this far below its words is still in view beside them
     bucketHeight: BUCKET_HEIGHT,
   });
   resized.disconnect(); // the items drawn again (live updates) are new elements
@@ -551,6 +559,12 @@ function start() {
     place();
   });
   document.addEventListener("reader:reveal", reveal);
+  // The card the reader last worked in stays open after the focus has left it (a reply saved,
+  // the editor closed): it does not vanish into a marker as it grows.
+  document.addEventListener("focusin", (event) => {
+    const card = event.target.closest?.(".row > .annotations > .annotation-card");
+    if (card && !opened.has(card.dataset.annotation)) opened = new Set([card.dataset.annotation]);
+  });
   window.addEventListener("resize", placeSoon);
   let width = reader.clientWidth;
   new ResizeObserver(() => {

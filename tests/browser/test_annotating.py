@@ -56,6 +56,16 @@ def tab_to(page: Page, locator: Locator, *, backwards: bool = False) -> None:
     pytest.fail(f"{locator} did not get the focus in {MAX_TABS} Tab presses")
 
 
+def open_card(page: Page, annotation: Annotation) -> Locator:
+    """The note's card, opened as a reader does, from its highlight: the margin shows a card at
+    its words only where it pushes no footnote out of view, and otherwise counts it in a marker
+    at its line (static/reader/margin.js)."""
+    page.locator(f"#highlight-{annotation.pk}").click()
+    shown = card(page, annotation)
+    expect(shown).to_be_visible()
+    return shown
+
+
 def highlighted_words(page: Page, annotation_id: int) -> str:
     marks = page.locator(f"mark.annotation-highlight[data-annotation='{annotation_id}']")
     return "".join(marks.all_text_contents())
@@ -131,8 +141,7 @@ def test_an_analyst_selects_a_sentence_writes_a_note_and_finds_it_again_after_a_
     assert highlighted_words(page, note.pk) == SENTENCE
     # Cut at the edge of the claim's link: the highlight is inside it.
     expect(page.locator(f"#claim-2 mark[data-annotation='{note.pk}']")).to_have_count(1)
-    shown = card(page, note)
-    expect(shown).to_be_visible()
+    shown = open_card(page, note)
     expect(shown.locator(".annotation-body strong")).to_have_text("Dated")
     expect(shown.locator(".annotation-judgement")).to_contain_text("Supported")
     expect(shown.locator(".annotation-judgement")).to_contain_text("December 2025")
@@ -359,7 +368,7 @@ def test_deleting_a_note_others_replied_to_leaves_its_thread_deleted_by_its_auth
     errors = watch(page)
     log_in(page, live_server, analyst)
 
-    card(page, note).get_by_role("button", name="Delete").click()
+    open_card(page, note).get_by_role("button", name="Delete").click()
     confirm = page.get_by_role("dialog", name="Delete this annotation?")
     confirm.get_by_role("button", name="Delete").click()
     expect(confirm).to_be_hidden()
@@ -443,8 +452,7 @@ def test_a_visitor_without_an_account_reads_public_notes_and_nothing_else(
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
     assert highlighted_words(page, public.pk) == SENTENCE
-    shown = card(page, public)
-    expect(shown).to_be_visible()
+    shown = open_card(page, public)
     meta, body = (
         shown.locator(":scope > .annotation-meta"),
         shown.locator(":scope > .annotation-body"),
@@ -659,7 +667,7 @@ def test_axe_finds_no_violation_on_the_read_only_page_of_anonymous_visitors(
     page = new_context(bypass_csp=True).new_page()
     page.goto(live_server.url + READER)
     wait_for_annotations(page)
-    expect(card(page, public_and_private_notes["public"])).to_be_visible()
+    open_card(page, public_and_private_notes["public"])
     expect(
         card(page, public_and_private_notes["public"]).locator(".annotation-reply")
     ).to_be_visible()

@@ -288,3 +288,21 @@ function applyFilter() {
   });
   relayout();
 }
+
+// --- a link to a note or a reply (the inbox's, #annotation-N) ------------------------------------
+
+// The note or reply the address names, once the cards are drawn: its thread unfolded, its card
+// opened where the margin had collapsed it, scrolled to and focused. The browser's own scroll to
+// the fragment came before the cards existed.
+export function goToTarget() {
+  const match = /^#annotation-(\d+)$/.exec(window.location.hash);
+  const target = match && document.getElementById(`annotation-${match[1]}`);
+  if (!target) return;
+  const card = target.closest(".annotation-card");
+  if (card?.classList.contains("is-collapsed")) {
+    card.querySelector(":scope > .annotation-resolution .resolution-toggle")?.click();
+  }
+  target.dispatchEvent(new CustomEvent("reader:reveal", { bubbles: true }));
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "center" });
+}
