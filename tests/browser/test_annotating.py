@@ -280,11 +280,13 @@ def test_the_whole_flow_works_by_keyboard_alone(
     expect(edit).to_be_hidden()
     expect(card(page, note).locator(".annotation-body strong")).to_have_text("December 2025")
     expect(card(page, note)).to_be_focused()
+    expect(card(page, note).locator(".annotation-meta")).to_contain_text("edited")
 
     # And delete it: the confirmation opens on Cancel; Delete is one Tab back.
     tab_to(page, card(page, note).get_by_role("button", name="Delete"))
     page.keyboard.press("Enter")
     confirm = page.get_by_role("dialog", name="Delete this annotation?")
+    expect(confirm).to_contain_text("The note and its highlight are removed for everyone.")
     expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
@@ -370,6 +372,9 @@ def test_deleting_a_note_others_replied_to_leaves_its_thread_deleted_by_its_auth
 
     open_card(page, note).get_by_role("button", name="Delete").click()
     confirm = page.get_by_role("dialog", name="Delete this annotation?")
+    # It says what will happen: the thread stays, the note "deleted by its author".
+    expect(confirm).to_contain_text("Deleted by its author")
+    expect(confirm).to_contain_text("the replies stay")
     confirm.get_by_role("button", name="Delete").click()
     expect(confirm).to_be_hidden()
 

@@ -239,3 +239,38 @@ def test_a_marker_opens_its_cards_by_keyboard_and_nothing_overlaps_after_unfoldi
         assert overlaps(page, MARGIN) == []
     page.get_by_role("button", name="Larger text").click()
     assert overlaps(page, MARGIN) == []
+
+
+# --- on a phone ---------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_text_starts_in_the_first_screen_and_cards_open_under_their_paragraph(
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+) -> None:
+    made = many_annotations(live_document, analyst, 40)
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, live_server, analyst)
+    text_top = page.locator(".row .text").first.evaluate("e => e.getBoundingClientRect().top")
+    assert text_top < PHONE["height"] * 0.6, text_top
+    # Cards wait under their paragraph behind a button that counts them.
+    first = page.locator(f"#annotation-{made[0].pk}")
+    expect(first).to_be_hidden()
+    fold = page.locator(".row > .annotations > .margin-fold").first
+    expect(fold).to_have_attribute("aria-expanded", "false")
+    expect(fold).to_contain_text("annotations")
+    fold.click()
+    expect(fold).to_have_attribute("aria-expanded", "true")
+    expect(first).to_be_visible()
+    box, text = first.bounding_box(), page.locator("#p1 > .text").bounding_box()
+    assert box and text and box["y"] >= text["y"] + text["height"]
+    fold.click()
+    expect(first).to_be_hidden()
+    # A highlight tapped opens its paragraph's cards at its card.
+    page.locator(f"#highlight-{made[0].pk}").click()
+    expect(first).to_be_visible()
+    expect(first).to_be_focused()

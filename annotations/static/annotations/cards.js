@@ -41,6 +41,13 @@ function fillMeta(element, annotation) {
   element.querySelector(".annotation-visibility").textContent = annotation.team
     ? `${seenBy} (${team ? team.name : annotation.team})`
     : seenBy;
+  if (annotation.edited && !annotation.deleted) {
+    // Its author changed its words after writing it.
+    const edited = document.createElement("span");
+    edited.className = "annotation-edited";
+    edited.textContent = ` · ${MSG.edited}`;
+    element.querySelector(".annotation-meta").append(edited);
+  }
   // body_html is sanitised by the server (reader.rendering.render_markdown) when it is saved.
   element.querySelector(".annotation-body").innerHTML = annotation.body_html;
   element.dataset.annotation = annotation.id;
