@@ -370,7 +370,7 @@ def test_an_empty_or_blank_note_is_refused_beside_the_field_and_a_counter_shows_
     field, said = body.bounding_box(), error.bounding_box()
     assert field and said and 0 <= said["y"] - (field["y"] + field["height"]) < 40
     body.fill("𠮷 is one character")
-    expect(counter).to_have_text("19 / 10,000 characters")
+    expect(counter).to_have_text("18 / 10,000 characters")
     editor.get_by_role("button", name="Save").click()
     expect(editor).to_be_hidden()
     assert Annotation.objects.get().body == "𠮷 is one character"
