@@ -687,3 +687,31 @@ def test_claims_still_link_to_their_notes_for_an_analyst(
     page.locator("#claim-3").click()
     expect(page).to_have_url(live_server.url + READER + "#note-3")
     assert Claim.objects.filter(note__number=3).exists()
+
+
+def test_a_selection_may_start_inside_an_existing_highlight(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    """Overlapping notes, as Hypothesis allows: a drag that starts on highlighted words selects,
+    and the new note overlaps the old one."""
+    first = annotate(
+        logged_in(analyst),
+        live_document,
+        "公表された国家防衛戦略",
+        body="Old",
+        visibility="analysts",
+    )
+    log_in(page, live_server, analyst)
+    expect(page.locator(f"#highlight-{first.pk}")).to_be_visible()
+    words = "国家防衛戦略の記述のうち"  # starts inside the first note's highlight
+    drag_select(page, words)
+    assert page.evaluate("getSelection().toString()") == words
+    page.get_by_role("button", name="Annotate").click()
+    editor = page.get_by_role("dialog", name="New annotation")
+    expect(editor.locator("#editor-quote-text")).to_have_text(words)
+    editor.get_by_label("Note (Markdown)").fill("Overlaps")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+    second = Annotation.objects.exclude(pk=first.pk).get()
+    assert second.exact == words and first.start < second.start < first.end
+    assert highlighted_words(page, second.pk) == words
