@@ -198,9 +198,9 @@ function pinned(card) {
 // Each note beside the line its claim starts on, pushed down only as far as the item above it
 // requires (the sidenotes of Tufte CSS); each annotation card at the line of its words as long
 // as it pushes no note out of view, or else collapsed into a marker at that line (Hypothesis'
-// bucket bar): see margin.js. CSS sets them in the margin, absolutely placed in .reader, where the margin stands
-// beside the text. Everything is measured first and written after, in one layout: where an item
-// stands changes neither its height nor the text.
+// bucket bar): see margin.js. CSS sets them in the margin, absolutely placed in .reader, where
+// the margin stands beside the text. Everything is measured first and written after, in one
+// layout: where an item stands changes neither its height nor the text.
 function place() {
   const reader = readerElement;
   if (!reader) return;
@@ -227,7 +227,10 @@ function place() {
     ...note,
     budget: Math.max(half - note.height - GAP, 0),
   }));
-  const wantedCards = wanted(cards, notes.length).map((card) => ({ ...card, pinned: pinned(card.item) }));
+  const wantedCards = wanted(cards, notes.length).map((card) => ({
+    ...card,
+    pinned: pinned(card.item),
+  }));
   const margin = layout({
     notes: wantedNotes,
     cards: wantedCards,

@@ -99,7 +99,7 @@ describe("laying out the margin", () => {
     assert.deepEqual(margin.buckets, []);
   });
 
-  test("a card that would push a note beyond its budget is collapsed into a bucket at its line", () => {
+  test("a card that would push a note past its budget collapses into a marker at its line", () => {
     const notes = [
       { top: 0, height: 80, order: 0, budget: 300, name: "note 1" },
       { top: 100, height: 80, order: 2, budget: 30, name: "note 2" },

@@ -287,7 +287,8 @@ function applyFilter() {
     }
   }
   for (const aside of reader.querySelectorAll(".row > .annotations")) {
-    aside.hidden = ![...aside.children].some((card) => !card.hidden);
+    // The margin's markers and buttons (static/reader/reader.js) are not cards.
+    aside.hidden = ![...aside.querySelectorAll(":scope > .annotation-card")].some((c) => !c.hidden);
   }
   document.getElementById("filter-status").textContent = format(MSG.showing, {
     shown,
