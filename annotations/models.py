@@ -132,6 +132,9 @@ class Annotation(models.Model):
     anchor_revision = models.PositiveIntegerField()
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # When its author last changed its words (not when it was resolved, flagged or re-anchored):
+    # the card says "edited".
+    edited = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AnnotationQuerySet.as_manager()
 

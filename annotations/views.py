@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,13 +71,22 @@ def _notes(user: Any) -> QuerySet[Annotation]:
 
 
 def _claims_to_check(user: Any) -> QuerySet[Annotation]:
-    """Notes the user may see that judge a claim as needing checking, in threads still open."""
+    """Notes the user may see that judge a claim as needing checking, in threads still open,
+    on claims no one has given a verdict on since (supported or disputed, in a note the user may
+    see): a checked claim leaves the list."""
     open_thread = Q(resolved__isnull=True) & (
         Q(parent__isnull=True) | Q(parent__resolved__isnull=True)
+    )
+    verdict_since = Annotation.objects.visible_to(user).filter(
+        claim=OuterRef("claim"),
+        created__gt=OuterRef("created"),
+        deleted=False,
+        judgement__in=[Annotation.Judgement.SUPPORTED, Annotation.Judgement.DISPUTED],
     )
     return (
         Annotation.objects.visible_to(user)
         .filter(open_thread, judgement=Annotation.Judgement.NEEDS_CHECKING, deleted=False)
+        .filter(~Exists(verdict_since))
         .select_related("document", "author", "claim__note", "claim__document")
         .order_by("document__title", "start", "id")
     )

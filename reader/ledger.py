@@ -19,7 +19,8 @@ A claim takes the worst status of its note's citations, and lists the best sente
 pages (`evidence`) and of other pages when they score clearly higher (`elsewhere`): suggestions,
 the verdict stays with the analyst. The judgements are the annotations on the claim that the
 viewer may see (the apps above give them: reader.signals.claim_judgements), and give a verdict:
-`agreed` (all the same), `disputed` (analysts differ), or `not_judged`.
+`agreed` (two analysts or more, all the same), `disputed` (analysts differ), `one_analyst`
+(one analyst's verdict, which reads as theirs), or `not_judged`.
 """
 
 from __future__ import annotations
@@ -67,10 +68,11 @@ ORDER = [
     PAGE_MISMATCH,
     DEFECT,
 ]
-AGREED, DISPUTED, NOT_JUDGED = "agreed", "disputed", "not_judged"
+AGREED, DISPUTED, ONE_ANALYST, NOT_JUDGED = "agreed", "disputed", "one_analyst", "not_judged"
 VERDICTS = {
     AGREED: gettext_lazy("Agreed"),
     DISPUTED: gettext_lazy("Disputed among analysts"),
+    ONE_ANALYST: gettext_lazy("Judged by one analyst"),
     NOT_JUDGED: gettext_lazy("Not judged"),
 }
 
@@ -171,15 +173,24 @@ class LedgerRow:
         return sorted(found, key=lambda f: -f.score)[:SHOWN]
 
     @property
+    def latest(self) -> dict[str, Judgement]:
+        """Each analyst's last word."""
+        return {j.author: j for j in self.judgements}
+
+    @property
     def verdict(self) -> str:
-        latest = {j.author: j.judgement for j in self.judgements}  # each analyst's last word
-        verdicts = set(latest.values())
-        if not verdicts:
+        latest = self.latest
+        if not latest:
             return NOT_JUDGED
-        return AGREED if len(verdicts) == 1 else DISPUTED
+        if len(latest) == 1:
+            return ONE_ANALYST  # one analyst's verdict is theirs, not an agreement
+        return AGREED if len({j.judgement for j in latest.values()}) == 1 else DISPUTED
 
     @property
     def verdict_label(self) -> str:
+        if self.verdict == ONE_ANALYST:
+            [only] = self.latest.values()
+            return _("%(author)s: %(label)s") % {"author": only.author, "label": only.label}
         return str(VERDICTS[self.verdict])
 
 

@@ -146,15 +146,18 @@ def test_judgements_give_a_verdict_and_follow_the_visibility_rules(
 ) -> None:
     judge(seed_document, analyst, 3, "supported", judgement_reason="On p.19.")
     third = get_json(client, API)[2]
-    assert third["verdict"] == "agreed"
+    # One analyst's verdict is theirs: "Agreed" needs two analysts at least.
+    assert third["verdict"] == "one_analyst"
     assert third["judgements"] == [
         {"author": "alice", "judgement": "supported", "reason": "On p.19."}
     ]
+    assert "<td>alice: Supported</td>" in client.get(LEDGER).text
     judge(seed_document, second_analyst, 3, "disputed", visibility="analysts")
-    assert get_json(client, API)[2]["verdict"] == "agreed"  # bob's is not for anonymous readers
+    assert get_json(client, API)[2]["verdict"] == "one_analyst"  # bob's is not for anonymous
     assert get_json(logged_in(analyst), API)[2]["verdict"] == "disputed"
     judge(seed_document, second_analyst, 3, "supported", visibility="private")
     assert get_json(logged_in(second_analyst), API)[2]["verdict"] == "agreed"  # bob's last word
+    assert get_json(logged_in(analyst), API)[2]["verdict"] == "disputed"  # bob's private word
 
 
 def test_the_ledger_page_lists_every_claim_and_filters(
@@ -195,8 +198,8 @@ def test_the_csv_has_one_row_per_claim_and_no_formula(
     assert len(rows) == 11 and [row[0] for row in rows[1:]] == [str(n) for n in range(1, 11)]
     fifth = dict(zip(rows[0], rows[5], strict=True))
     assert fifth["judgements"] == 'alice: disputed (=HYPERLINK("http://x"))'
-    assert fifth["verdict"] == "agreed"  # the analysts who judged agree (that it is disputed)
-    filtered = client.get(LEDGER, {"format": "csv", "verdict": "agreed"}).content.decode()
+    assert fifth["verdict"] == "one_analyst"  # alice's verdict, not an agreement
+    filtered = client.get(LEDGER, {"format": "csv", "verdict": "one_analyst"}).content.decode()
     assert len(list(csv.reader(io.StringIO(filtered)))) == 2
 
 

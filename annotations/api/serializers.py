@@ -151,6 +151,7 @@ class AnnotationInputSerializer(serializers.Serializer):
             raise ValidationError(
                 {"document": [gettext("A note cannot move to another document.")]}
             )
+        self._check_body(data)
         document: Document = data["document"] if instance is None else instance.document
         if parent is not None and parent.document_id != document.pk:
             raise ValidationError(
@@ -183,6 +184,14 @@ class AnnotationInputSerializer(serializers.Serializer):
                     {"judgement": [gettext("Only a selection within a claim can be judged.")]}
                 )
         return data
+
+    def _check_body(self, data: dict[str, Any]) -> None:
+        """Refuse a body of spaces only (an empty one is a bare highlight or a judgement)."""
+        body = data.get("body")
+        if body and not body.strip():
+            raise ValidationError(
+                {"body": [gettext("The note is only spaces: write something in it.")]}
+            )
 
     def _team(
         self,
@@ -261,7 +270,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "parent", "replies", "claim", "judgement", "judgement_reason", "author", "created",
             "updated", "state", "created_revision", "anchor_revision", "can_edit", "url",
             "deleted", "team", "resolved", "resolved_by", "hidden", "can_resolve", "can_flag",
-            "flagged",
+            "flagged", "edited",
         ]  # fmt: skip
 
     def get_tags(self, annotation: Annotation) -> list[str]:

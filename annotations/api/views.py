@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -110,6 +111,8 @@ class AnnotationViewSet(
         data = self._validated(request, annotation, partial=kwargs.get("partial", False))
         reach = (annotation.visibility, annotation.team_id)
         with transaction.atomic():
+            if "body" in data and data["body"] != annotation.body:
+                annotation.edited = timezone.now()
             fields = ("body", "visibility", "team", "motivation", "judgement", "judgement_reason")
             for field in fields:
                 if field in data:

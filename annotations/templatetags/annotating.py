@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Team, is_analyst
 from reader.models import Document
 
+from ..api.serializers import MAX_BODY
 from ..models import Annotation
 
 register = template.Library()
@@ -55,6 +56,7 @@ def _annotator(request: Any, document: Document) -> dict[str, Any]:
         "user": request.user.get_username(),
         "analyst": is_analyst(request.user),
         "csrfToken": get_token(request),
+        "maxBody": MAX_BODY,
         "urls": {**_urls(document), "preview": reverse("api:annotation-preview")},
     }
 

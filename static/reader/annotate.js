@@ -24,7 +24,7 @@
 // count UTF-16 code units, so offsets are converted wherever the two meet (offsets.js).
 
 import { loadAnnotations, loadText } from "../annotations/api.js";
-import { filter, render, setUpFilter } from "../annotations/cards.js";
+import { filter, goToTarget, render, setUpFilter } from "../annotations/cards.js";
 import { isEditing, openEditor, setUpEditor, showDrafts } from "../annotations/editor.js";
 import { linkHighlightsAndCards } from "../annotations/highlights.js";
 import { setUpReview } from "../annotations/review.js";
@@ -73,6 +73,8 @@ async function start() {
     showDrafts(); // drafts left by a reload or a crash
   }
   startLive();
+  goToTarget();
+  window.addEventListener("hashchange", goToTarget);
   reader.dataset.annotationsReady = "true";
 }
 

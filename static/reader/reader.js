@@ -5,7 +5,7 @@
 // Everything here is an enhancement: without JavaScript the plain anchors do the work and each
 // paragraph's notes follow it.
 
-import { stack } from "./margin.js";
+import { layout } from "./margin.js";
 
 const NARROW = window.matchMedia("(max-width: 700px)");
 const GAP = 12; // px between two items of the margin
@@ -177,37 +177,176 @@ function shown(element) {
 }
 
 let readerElement = null;
+let messages = {};
+const BUCKET_HEIGHT = 26; // px: a marker of collapsed cards, as .margin-bucket in reader.css
 
-// Each note and annotation card beside the line its words start on, pushed down only as far as
-// the item above it requires (the sidenotes of Tufte CSS; Hypothesis' bucket bar). CSS sets
-// them in the margin, absolutely placed in .reader, where the margin stands beside the text.
-// Everything is measured first and written after, in one layout: where an item stands changes
-// neither its height nor the text.
+// The cards the reader asked for (a marker opened, a highlight followed) or last worked in: shown
+// at their line rather than collapsed, until another is. Ids, as cards are drawn anew.
+let opened = new Set();
+
+// Whether a card is shown even where it does not fit beside its words: it was asked for, the
+// reader works in it (the focus, the flag form) or unfolded its resolved thread.
+function pinned(card) {
+  return (
+    opened.has(card.dataset.annotation) ||
+    card.contains(document.activeElement) ||
+    Boolean(card.querySelector(".annotation-flag-form")) ||
+    (card.classList.contains("is-resolved") && !card.classList.contains("is-collapsed"))
+  );
+}
+
+// Each note beside the line its claim starts on, pushed down only as far as the item above it
+// requires (the sidenotes of Tufte CSS); each annotation card at the line of its words as long
+// as it pushes no note out of view, or else collapsed into a marker at that line (Hypothesis'
+// bucket bar): see margin.js. CSS sets them in the margin, absolutely placed in .reader, where
+// the margin stands beside the text. Everything is measured first and written after, in one
+// layout: where an item stands changes neither its height nor the text.
 function place() {
   const reader = readerElement;
   if (!reader) return;
-  const items = reader.querySelectorAll(
-    ".row > .notes > .note, .row > .annotations > .annotation-card",
-  );
+  const notes = reader.querySelectorAll(".row > .notes > .note");
+  const cards = reader.querySelectorAll(".row > .annotations > .annotation-card");
+  for (const card of cards) card.classList.remove("in-bucket");
   const beside = html.classList.contains("sidenotes") && !NARROW.matches;
   const origin = reader.getBoundingClientRect().top;
-  const wanted = [];
-  for (const [order, item] of [...items].entries()) {
-    const target = beside && shown(item) ? marginTarget(item) : null;
-    const line = target && shown(target) ? target.getClientRects()[0] : null;
-    if (line) wanted.push({ item, order, top: line.top - origin, height: item.offsetHeight });
-  }
-  const { placed, bottom } = stack(wanted, GAP);
+  // Between a note and a card wanting the same line, the note first (its order is lower).
+  const wanted = (items, first = 0) => {
+    const found = [];
+    for (const [index, item] of [...items].entries()) {
+      const order = first + index;
+      const target = beside && shown(item) ? marginTarget(item) : null;
+      const line = target && shown(target) ? target.getClientRects()[0] : null;
+      if (line) found.push({ item, order, top: line.top - origin, height: item.offsetHeight });
+    }
+    return found;
+  };
+  // A note is in view when its claim stands in the middle of the window and it stands no more
+  // than half the window less its own height below the claim: annotations push it no further.
+  const half = window.innerHeight / 2;
+  const wantedNotes = wanted(notes).map((note) => ({
+    ...note,
+    budget: Math.max(half - note.height - GAP, 0),
+  }));
+  const wantedCards = wanted(cards, notes.length).map((card) => ({
+    ...card,
+    pinned: pinned(card.item),
+  }));
+  const margin = layout({
+    notes: wantedNotes,
+    cards: wantedCards,
+    gap: GAP,
+    reach: half, // px: a card this far below its words is still in view beside them
+    bucketHeight: BUCKET_HEIGHT,
+  });
   resized.disconnect(); // the items drawn again (live updates) are new elements
-  for (const { item, height } of wanted) {
+  for (const { item, height } of [...wantedNotes, ...wantedCards]) {
     placedHeights.set(item, height);
     resized.observe(item);
   }
-  for (const item of items) item.style.top = "";
-  for (const { item, at } of placed) item.style.top = `${at}px`;
+  for (const item of [...notes, ...cards]) item.style.top = "";
+  for (const { item, at } of [...margin.notes, ...margin.cards]) item.style.top = `${at}px`;
+  for (const bucket of margin.buckets) {
+    for (const { item } of bucket.cards) {
+      item.classList.add("in-bucket");
+      placedHeights.set(item, 0);
+    }
+  }
+  drawBuckets(reader, margin.buckets);
+  foldNarrowMargins(reader);
   // The margin may reach lower than the text: the page makes room for it (min-height never
   // makes the reader shorter than its text).
-  reader.style.minHeight = placed.length ? `${Math.ceil(bottom)}px` : "";
+  reader.style.minHeight = margin.bottom ? `${Math.ceil(margin.bottom)}px` : "";
+}
+
+// A marker for the cards collapsed at one line: their number, a button that opens them. A marker
+// is kept while it holds the same cards, so that the focus stays on it.
+function drawBuckets(reader, buckets) {
+  const kept = new Map();
+  for (const button of reader.querySelectorAll(".margin-bucket")) {
+    kept.set(button.dataset.cards, button);
+  }
+  for (const bucket of buckets) {
+    const ids = bucket.cards.map(({ item }) => item.dataset.annotation);
+    const key = ids.join(" ");
+    const button = kept.get(key) || makeBucket(ids);
+    kept.delete(key);
+    button.style.top = `${bucket.at}px`;
+    const first = bucket.cards[0].item;
+    if (button.nextElementSibling !== first) first.before(button);
+  }
+  for (const stale of kept.values()) stale.remove();
+}
+
+function makeBucket(ids) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "margin-bucket";
+  button.dataset.cards = ids.join(" ");
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", ids.map((id) => `annotation-${id}`).join(" "));
+  const count = document.createElement("span");
+  count.textContent = String(ids.length);
+  const said = document.createElement("span");
+  said.className = "visually-hidden";
+  const template = ids.length === 1 ? messages.bucketOne : messages.bucketMany;
+  said.textContent = ` ${(template || "annotations here").replace("{count}", ids.length)}`;
+  button.append(count, said);
+  button.addEventListener("click", () => openCards(ids));
+  return button;
+}
+
+// Open collapsed cards (a marker's, or the card of a highlight followed): they are shown, the
+// others make room, and the focus goes to the first.
+function openCards(ids) {
+  opened = new Set(ids.map(String));
+  place();
+  document.getElementById(`annotation-${ids[0]}`)?.focus({ preventScroll: false });
+}
+
+// On a narrow screen, the cards of a paragraph open under it on demand, from a button that
+// counts them, so that forty notes do not push the text away. Which paragraphs are open is kept
+// by their anchor, as the cards are drawn anew.
+const openRows = new Set();
+
+function foldNarrowMargins(reader) {
+  for (const aside of reader.querySelectorAll(".row > .annotations")) {
+    const cards = [...aside.querySelectorAll(":scope > .annotation-card:not([hidden])")];
+    let toggle = aside.querySelector(":scope > .margin-fold");
+    if (!cards.length) {
+      toggle?.remove();
+      continue;
+    }
+    const row = aside.closest(".row").id;
+    if (!toggle) {
+      toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "margin-fold";
+      toggle.addEventListener("click", () => {
+        if (openRows.has(row)) openRows.delete(row);
+        else openRows.add(row);
+        place();
+      });
+      aside.prepend(toggle);
+    }
+    const template = cards.length === 1 ? messages.foldOne : messages.foldMany;
+    toggle.textContent = (template || "{count} annotations").replace("{count}", cards.length);
+    toggle.setAttribute("aria-expanded", String(openRows.has(row)));
+    aside.classList.toggle("is-open", openRows.has(row));
+  }
+}
+
+// A card asked for (its highlight followed, a link to it): opened where it was collapsed, in
+// the margin or under its paragraph. annotations/highlights.js says so before it focuses it.
+function reveal(event) {
+  const card = event.target.closest?.(".annotation-card");
+  if (!card) return;
+  if (NARROW.matches) {
+    const row = card.closest(".row");
+    if (row) openRows.add(row.id);
+  } else if (card.classList.contains("in-bucket")) {
+    opened = new Set([card.dataset.annotation]);
+  }
+  place();
 }
 
 let pending = 0;
@@ -399,7 +538,7 @@ function start() {
   const reader = document.querySelector(".reader");
   if (!reader) return;
   readerElement = reader;
-  const messages = document.getElementById("reader-messages")?.dataset || {
+  messages = document.getElementById("reader-messages")?.dataset || {
     showAll: "Show all",
     showLess: "Show less",
   };
@@ -421,6 +560,13 @@ function start() {
   document.addEventListener("reader:layout", () => {
     quietHighlights();
     place();
+  });
+  document.addEventListener("reader:reveal", reveal);
+  // The card the reader last worked in stays open after the focus has left it (a reply saved,
+  // the editor closed): it does not vanish into a marker as it grows.
+  document.addEventListener("focusin", (event) => {
+    const card = event.target.closest?.(".row > .annotations > .annotation-card");
+    if (card && !opened.has(card.dataset.annotation)) opened = new Set([card.dataset.annotation]);
   });
   window.addEventListener("resize", placeSoon);
   let width = reader.clientWidth;

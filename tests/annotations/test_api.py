@@ -305,3 +305,31 @@ def test_api_errors_follow_the_interface_language(
     assert missing["status"] == 404 and "見つかりません" in missing["detail"]
     cursor = client.get("/api/notes/", {"cursor": "cD0A"}, HTTP_ACCEPT_LANGUAGE="ja").json()
     assert "カーソルが無効です" in cursor["detail"]
+
+
+@pytest.mark.parametrize("body", [" ", "\n\n", "\u3000 \t"])
+def test_a_body_of_spaces_only_is_refused_and_changes_nothing(
+    alice: Client, seed_document: Document, body: str
+) -> None:
+    data = post(
+        alice, {"document": seed_document.slug, "target": quote(QUOTE), "body": body}, status=400
+    )
+    assert data["field"] == "body"
+    assert "only spaces" in data["detail"]
+    assert not Annotation.objects.exists()
+    # An empty body stays a bare highlight.
+    post(alice, {"document": seed_document.slug, "target": quote(QUOTE), "body": ""})
+
+
+def test_a_note_whose_words_changed_says_when_and_resolving_it_does_not_count(
+    alice: Client, seed_document: Document
+) -> None:
+    note = post(alice, {"document": seed_document.slug, "target": quote(QUOTE), "body": "a"})
+    assert note["edited"] is None
+    url = f"{API}{note['id']}/"
+    same = send_json(alice, "patch", url, {"body": "a", "visibility": "analysts"}, 200)
+    assert same["edited"] is None
+    changed = send_json(alice, "patch", url, {"body": "b"}, 200)
+    assert changed["edited"] is not None
+    Annotation.objects.get(pk=note["id"]).resolve(by=Annotation.objects.get().author)
+    assert send_json(alice, "patch", url, {"tags": ["x"]}, 200)["edited"] == changed["edited"]

@@ -184,6 +184,17 @@ def test_the_claims_to_check_are_open_needs_checking_notes_i_may_see(
     )
     assert private.pk and settled.pk
     assert list(logged_in(member).get(DESK).context["to_check"]) == []  # analysts' notes
+    # Once an analyst has given the claim a verdict, it is checked: it leaves the list.
+    start = text.index(claims[0].text)  # type: ignore[attr-defined]
+    verdict = annotation_on(
+        seed_document, second_analyst, start, start + 5, claim=claims[0], judgement="disputed",
+        visibility="analysts",
+    )  # fmt: skip
+    assert list(logged_in(analyst).get(DESK).context["to_check"]) == []
+    # A verdict the user may not see does not count.
+    verdict.visibility = "private"
+    verdict.save()
+    assert [n.pk for n in logged_in(analyst).get(DESK).context["to_check"]] == [shared.pk]
 
 
 def test_the_header_links_to_the_desk_for_logged_in_users(

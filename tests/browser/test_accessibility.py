@@ -167,3 +167,58 @@ def test_axe_finds_no_violation_on_the_verification_pages(
     assert page.locator("html").get_attribute("lang") == language
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# Every page an analyst works on, in both themes and both languages, with the annotations a team
+# writes (so that the margin's cards and markers, the desk's and the inbox's lists are there).
+ANALYST_PAGES = {
+    "reader": "/documents/npi-commentary-80/",
+    "desk": "/annotations/",
+    "ledger": "/documents/npi-commentary-80/claims/",
+    "source page": "/sources/national-defense-strategy/pages/19/",
+    "viewer": "/sources/national-defense-strategy/view/?page=19",
+    "inbox": "/inbox/",
+    "search": "/search/?q=%E5%90%8C%E7%9B%9F",
+}
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("path", ANALYST_PAGES.values(), ids=ANALYST_PAGES.keys())
+def test_axe_finds_no_violation_on_the_analysts_pages_in_both_themes_and_languages(
+    path: str,
+    language: str,
+    theme: str,
+    axe: Axe,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    live_document: Document,
+    analyst: User,
+    second_analyst: User,
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    from tests.browser.test_margin import many_annotations
+    from tests.helpers import reply_to
+    from tests.pdfs import import_nds_like_pdf
+
+    import_nds_like_pdf(Path(str(tmp_path)))
+    made = many_annotations(live_document, second_analyst, 12)
+    reply_to(made[0], second_analyst, "@alice see p.19")
+    context = new_context(viewport=WIDE, bypass_csp=True, locale=language, color_scheme=theme)
+    session = logged_in(analyst).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    response = page.goto(live_server.url + path)
+    assert response is not None and response.ok, path
+    if "/view/" in path:
+        expect(page.locator("html")).to_contain_class("viewer-ready", timeout=20_000)
+    if path == ANALYST_PAGES["reader"]:
+        wait_for_annotations(page)
+        expect(page.locator(".margin-bucket").first).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == language
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()

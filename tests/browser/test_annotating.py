@@ -56,6 +56,16 @@ def tab_to(page: Page, locator: Locator, *, backwards: bool = False) -> None:
     pytest.fail(f"{locator} did not get the focus in {MAX_TABS} Tab presses")
 
 
+def open_card(page: Page, annotation: Annotation) -> Locator:
+    """The note's card, opened as a reader does, from its highlight: the margin shows a card at
+    its words only where it pushes no footnote out of view, and otherwise counts it in a marker
+    at its line (static/reader/margin.js)."""
+    page.locator(f"#highlight-{annotation.pk}").click()
+    shown = card(page, annotation)
+    expect(shown).to_be_visible()
+    return shown
+
+
 def highlighted_words(page: Page, annotation_id: int) -> str:
     marks = page.locator(f"mark.annotation-highlight[data-annotation='{annotation_id}']")
     return "".join(marks.all_text_contents())
@@ -131,8 +141,7 @@ def test_an_analyst_selects_a_sentence_writes_a_note_and_finds_it_again_after_a_
     assert highlighted_words(page, note.pk) == SENTENCE
     # Cut at the edge of the claim's link: the highlight is inside it.
     expect(page.locator(f"#claim-2 mark[data-annotation='{note.pk}']")).to_have_count(1)
-    shown = card(page, note)
-    expect(shown).to_be_visible()
+    shown = open_card(page, note)
     expect(shown.locator(".annotation-body strong")).to_have_text("Dated")
     expect(shown.locator(".annotation-judgement")).to_contain_text("Supported")
     expect(shown.locator(".annotation-judgement")).to_contain_text("December 2025")
@@ -271,11 +280,13 @@ def test_the_whole_flow_works_by_keyboard_alone(
     expect(edit).to_be_hidden()
     expect(card(page, note).locator(".annotation-body strong")).to_have_text("December 2025")
     expect(card(page, note)).to_be_focused()
+    expect(card(page, note).locator(".annotation-meta")).to_contain_text("edited")
 
     # And delete it: the confirmation opens on Cancel; Delete is one Tab back.
     tab_to(page, card(page, note).get_by_role("button", name="Delete"))
     page.keyboard.press("Enter")
     confirm = page.get_by_role("dialog", name="Delete this annotation?")
+    expect(confirm).to_contain_text("The note and its highlight are removed for everyone.")
     expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
@@ -359,8 +370,11 @@ def test_deleting_a_note_others_replied_to_leaves_its_thread_deleted_by_its_auth
     errors = watch(page)
     log_in(page, live_server, analyst)
 
-    card(page, note).get_by_role("button", name="Delete").click()
+    open_card(page, note).get_by_role("button", name="Delete").click()
     confirm = page.get_by_role("dialog", name="Delete this annotation?")
+    # It says what will happen: the thread stays, the note "deleted by its author".
+    expect(confirm).to_contain_text("Deleted by its author")
+    expect(confirm).to_contain_text("the replies stay")
     confirm.get_by_role("button", name="Delete").click()
     expect(confirm).to_be_hidden()
 
@@ -443,8 +457,7 @@ def test_a_visitor_without_an_account_reads_public_notes_and_nothing_else(
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
     assert highlighted_words(page, public.pk) == SENTENCE
-    shown = card(page, public)
-    expect(shown).to_be_visible()
+    shown = open_card(page, public)
     meta, body = (
         shown.locator(":scope > .annotation-meta"),
         shown.locator(":scope > .annotation-body"),
@@ -659,7 +672,7 @@ def test_axe_finds_no_violation_on_the_read_only_page_of_anonymous_visitors(
     page = new_context(bypass_csp=True).new_page()
     page.goto(live_server.url + READER)
     wait_for_annotations(page)
-    expect(card(page, public_and_private_notes["public"])).to_be_visible()
+    open_card(page, public_and_private_notes["public"])
     expect(
         card(page, public_and_private_notes["public"]).locator(".annotation-reply")
     ).to_be_visible()
@@ -674,3 +687,31 @@ def test_claims_still_link_to_their_notes_for_an_analyst(
     page.locator("#claim-3").click()
     expect(page).to_have_url(live_server.url + READER + "#note-3")
     assert Claim.objects.filter(note__number=3).exists()
+
+
+def test_a_selection_may_start_inside_an_existing_highlight(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    """Overlapping notes, as Hypothesis allows: a drag that starts on highlighted words selects,
+    and the new note overlaps the old one."""
+    first = annotate(
+        logged_in(analyst),
+        live_document,
+        "公表された国家防衛戦略",
+        body="Old",
+        visibility="analysts",
+    )
+    log_in(page, live_server, analyst)
+    expect(page.locator(f"#highlight-{first.pk}")).to_be_visible()
+    words = "国家防衛戦略の記述のうち"  # starts inside the first note's highlight
+    drag_select(page, words)
+    assert page.evaluate("getSelection().toString()") == words
+    page.get_by_role("button", name="Annotate").click()
+    editor = page.get_by_role("dialog", name="New annotation")
+    expect(editor.locator("#editor-quote-text")).to_have_text(words)
+    editor.get_by_label("Note (Markdown)").fill("Overlaps")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+    second = Annotation.objects.exclude(pk=first.pk).get()
+    assert second.exact == words and first.start < second.start < first.end
+    assert highlighted_words(page, second.pk) == words

@@ -348,3 +348,29 @@ def test_a_team_member_writes_a_note_for_the_team(
     expect(card).to_contain_text("My team (korea-desk)")
     saved = Annotation.objects.get(body="For the desk only")
     assert (saved.visibility, saved.team and saved.team.slug) == ("team", "korea-desk")
+
+
+def test_an_empty_or_blank_note_is_refused_beside_the_field_and_a_counter_shows_the_limit(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    log_in(page, live_server, analyst)
+    editor = open_editor(page)
+    body = editor.get_by_label("Note (Markdown)")
+    counter = editor.locator("#editor-body-count")
+    expect(counter).to_have_text("0 / 10,000 characters")
+    error = editor.locator("#editor-body-error")
+    for blank in ["", "   \n\u3000"]:
+        body.fill(blank)
+        editor.get_by_role("button", name="Save").click()
+        expect(error).to_have_text("Write something in the note: it is empty.")
+        expect(body).to_have_attribute("aria-invalid", "true")
+        expect(body).to_be_focused()
+        assert not Annotation.objects.exists()
+    # The message stands beside the field, under it.
+    field, said = body.bounding_box(), error.bounding_box()
+    assert field and said and 0 <= said["y"] - (field["y"] + field["height"]) < 40
+    body.fill("𠮷 is one character")
+    expect(counter).to_have_text("18 / 10,000 characters")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor).to_be_hidden()
+    assert Annotation.objects.get().body == "𠮷 is one character"

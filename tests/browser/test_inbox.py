@@ -77,6 +77,10 @@ def test_a_reply_mentioning_alice_reaches_her_inbox_and_reading_it_clears_the_co
     alice.locator(".inbox-item").get_by_role("link", name="Open the note in its place").click()
     alice.wait_for_url(f"{live_server.url}{SEED_READER}#annotation-{reply.pk}")
     expect(card(alice, team_note).locator(".annotation-reply")).to_have_count(1)
+    # Scrolled to and focused, as a link to a top-level note is.
+    shown = alice.locator(f"#annotation-{reply.pk}")
+    expect(shown).to_be_focused()
+    expect(shown).to_be_in_viewport()
     expect(alice.get_by_role("link", name="Inbox (0)")).to_be_visible()
 
 

@@ -4,16 +4,17 @@ other's open editor keeps its draft and the page stays where it was scrolled."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from annotations.models import Annotation
 from reader.models import Document
-from tests.helpers import drag_select, log_in
+from tests.helpers import annotation_on, drag_select, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -100,3 +101,38 @@ def test_a_note_deleted_by_another_analyst_goes_without_a_reload(
     )
     assert deleted == 204
     expect(card).not_to_be_attached(timeout=8_000)
+
+
+def test_ones_own_edit_is_not_drawn_again_by_the_poll_and_the_focus_stays(
+    page: Page, live_server: LiveServer, live_document: Document, analyst: User
+) -> None:
+    """The poll that sees the version one's own save made loads the notes while the editor draws
+    them: it must not draw the cards again after it, taking the focus from the card's buttons.
+    The list of notes answers slowly here (longer than a poll's interval), so that a poll always
+    starts during the editor's own load."""
+    start = live_document.plain_text().index(QUOTE)
+    mine = annotation_on(
+        live_document, analyst, start, start + len(QUOTE), body="First", visibility="analysts"
+    )
+    log_in(page, live_server, analyst)
+    page.locator(f"#highlight-{mine.pk}").click()  # opens the card, wherever the margin had it
+    card = page.locator(f"#annotation-{mine.pk}")
+    expect(card).to_be_visible()
+
+    def slowly(route: Route) -> None:
+        time.sleep(3.5)
+        route.continue_()
+
+    page.route("**/api/annotations/?document=*", slowly)
+    card.get_by_role("button", name="Edit").click()
+    editor = page.get_by_role("dialog", name="Edit annotation")
+    editor.get_by_label("Note (Markdown)").fill("Second")
+    editor.get_by_role("button", name="Save").click()
+    expect(card.locator(".annotation-body")).to_have_text("Second", timeout=10_000)
+    drawn = card.element_handle()
+    delete = card.get_by_role("button", name="Delete")
+    delete.focus()
+    # Two polls' time, each as slow as the editor's load was.
+    page.wait_for_timeout(8_000)
+    assert page.evaluate("card => card.isConnected", drawn)
+    expect(delete).to_be_focused()

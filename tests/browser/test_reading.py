@@ -404,6 +404,11 @@ def test_printed_the_text_comes_first_then_the_notes_then_the_annotations(
     notes_title = desktop.get_by_role("heading", name="Notes", exact=True)
     expect(notes_title).to_be_visible()
     assert notes_title.evaluate(top) >= last_text
+    # The ※ disclaimer belongs to the text: it comes after it, before the notes.
+    disclaimer = desktop.locator(".disclaimer")
+    expect(disclaimer).to_contain_text("※")
+    assert last_text <= disclaimer.evaluate(top)
+    assert disclaimer.evaluate("e => e.getBoundingClientRect().bottom") <= notes_title.evaluate(top)
     assert desktop.locator("#note-1").evaluate(top) > notes_title.evaluate(top)
     annotations_title = desktop.get_by_role("heading", name="Annotations", exact=True)
     last_note = desktop.locator("#note-10").evaluate("e => e.getBoundingClientRect().bottom")

@@ -78,8 +78,8 @@ export async function loadText() {
   state.blocks = doc.blocks.map(mapBlock).filter(Boolean);
 }
 
-// All the notes on the document the user may see, following the API's pages.
-export async function loadAnnotations() {
+// All the notes on the document the user may see, following the API's pages, by id.
+export async function fetchAnnotations() {
   const found = new Map();
   let url = `${config.urls.annotations}?document=${encodeURIComponent(config.document)}`;
   while (url) {
@@ -87,5 +87,9 @@ export async function loadAnnotations() {
     for (const annotation of page.results) found.set(annotation.id, annotation);
     url = page.next;
   }
-  state.annotations = found;
+  return found;
+}
+
+export async function loadAnnotations() {
+  state.annotations = await fetchAnnotations();
 }

@@ -41,6 +41,13 @@ function fillMeta(element, annotation) {
   element.querySelector(".annotation-visibility").textContent = annotation.team
     ? `${seenBy} (${team ? team.name : annotation.team})`
     : seenBy;
+  if (annotation.edited && !annotation.deleted) {
+    // Its author changed its words after writing it.
+    const edited = document.createElement("span");
+    edited.className = "annotation-edited";
+    edited.textContent = ` · ${MSG.edited}`;
+    element.querySelector(".annotation-meta").append(edited);
+  }
   // body_html is sanitised by the server (reader.rendering.render_markdown) when it is saved.
   element.querySelector(".annotation-body").innerHTML = annotation.body_html;
   element.dataset.annotation = annotation.id;
@@ -167,10 +174,12 @@ function marginOf(section, label) {
   return aside;
 }
 
-// Draw every note again, highlights and cards, from state.annotations; the focus, on a card or
-// a highlight that is drawn anew, goes to its new self.
+// Draw every note again, highlights and cards, from state.annotations; the focus, on a card, a
+// button or link of a card, or a highlight that is drawn anew, goes to its new self.
 export function render() {
-  const focused = document.activeElement?.closest?.("[data-annotation]");
+  const active = document.activeElement;
+  const focused = active?.closest?.("[data-annotation]");
+  const within = focused && active !== focused ? focusKey(active) : null;
   clearHighlights();
   for (const aside of reader.querySelectorAll(".row > .annotations")) aside.remove();
   const orphans = document.getElementById("annotation-orphans");
@@ -190,12 +199,25 @@ export function render() {
   orphans.hidden = !orphanCards.children.length;
   fillFilterOptions();
   applyFilter();
-  if (focused && !focused.isConnected) refocus(focused);
+  if (focused && !focused.isConnected) refocus(focused, within);
 }
 
-function refocus(stale) {
+// How to find a focused control of a card again in the card drawn anew.
+function focusKey(element) {
+  if (element.dataset.action) return `[data-action="${element.dataset.action}"]`;
+  for (const selector of [".annotation-target a", ".resolution-toggle"]) {
+    if (element.matches(selector)) return selector;
+  }
+  return null;
+}
+
+function refocus(stale, within) {
   const again = document.getElementById(stale.id);
-  if (again) again.focus({ preventScroll: true });
+  if (!again) return;
+  const control = within
+    ? [...again.querySelectorAll(within)].find((c) => c.closest("[data-annotation]") === again)
+    : null;
+  (control || again).focus({ preventScroll: true });
 }
 
 // reader.js lines the margins up with the text again: highlights or cards have changed.
@@ -265,11 +287,30 @@ function applyFilter() {
     }
   }
   for (const aside of reader.querySelectorAll(".row > .annotations")) {
-    aside.hidden = ![...aside.children].some((card) => !card.hidden);
+    // The margin's markers and buttons (static/reader/reader.js) are not cards.
+    aside.hidden = ![...aside.querySelectorAll(":scope > .annotation-card")].some((c) => !c.hidden);
   }
   document.getElementById("filter-status").textContent = format(MSG.showing, {
     shown,
     total: all.length,
   });
   relayout();
+}
+
+// --- a link to a note or a reply (the inbox's, #annotation-N) ------------------------------------
+
+// The note or reply the address names, once the cards are drawn: its thread unfolded, its card
+// opened where the margin had collapsed it, scrolled to and focused. The browser's own scroll to
+// the fragment came before the cards existed.
+export function goToTarget() {
+  const match = /^#annotation-(\d+)$/.exec(window.location.hash);
+  const target = match && document.getElementById(`annotation-${match[1]}`);
+  if (!target) return;
+  const card = target.closest(".annotation-card");
+  if (card?.classList.contains("is-collapsed")) {
+    card.querySelector(":scope > .annotation-resolution .resolution-toggle")?.click();
+  }
+  target.dispatchEvent(new CustomEvent("reader:reveal", { bubbles: true }));
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "center" });
 }

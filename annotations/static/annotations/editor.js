@@ -273,6 +273,7 @@ export function openEditor(session) {
   document.documentElement.classList.add("editor-open");
   keepInView(around);
   form.elements.body.focus({ preventScroll: true });
+  countBody();
   showPreview();
   showDrafts();
   if (draft?.fields) announce(MSG.draftRestored);
@@ -370,8 +371,37 @@ function payload() {
   return data;
 }
 
+// What the editor refuses before asking the server: a note with no words (unless it judges the
+// claim: a verdict may stand alone) and one over the length limit; null when it may be sent.
+function refusal() {
+  const { body, judgement } = editor.form.elements;
+  const judging = !document.getElementById("editor-judgement").hidden && judgement.value;
+  if (!body.value.trim() && !judging) return MSG.bodyEmpty;
+  if (Array.from(body.value).length > config.maxBody) return MSG.bodyTooLong;
+  return null;
+}
+
+// "12 / 10,000": the length of the note, in characters (code points, as the server counts),
+// beside the field; over the limit, it says so.
+function countBody() {
+  const counter = document.getElementById("editor-body-count");
+  if (!counter || !config.maxBody) return;
+  const length = Array.from(editor.form.elements.body.value).length;
+  const number = (n) => n.toLocaleString(document.documentElement.lang);
+  counter.textContent = format(MSG.bodyCount, {
+    count: number(length),
+    max: number(config.maxBody),
+  });
+  counter.classList.toggle("is-over", length > config.maxBody);
+}
+
 async function save(event) {
   event.preventDefault();
+  const refused = refusal();
+  if (refused) {
+    setError(refused, "body");
+    return;
+  }
   const { mode, annotation } = editor.session;
   const saveButton = document.getElementById("editor-save");
   saveButton.disabled = true;
@@ -503,7 +533,10 @@ export function setUpEditor() {
   editor.form?.addEventListener("input", (event) => {
     keepDraft();
     if (event.target.name === "visibility") showTeamChoice();
-    if (event.target.name === "body") schedulePreview();
+    if (event.target.name === "body") {
+      countBody();
+      schedulePreview();
+    }
     else if (event.target.name) clearError(event.target.name);
   });
   document.getElementById("editor-cancel")?.addEventListener("click", requestClose);
@@ -545,6 +578,10 @@ export function setUpEditor() {
       openEditor({ mode: "edit", annotation, returnTo: actionButton(annotation.id, "edit") });
     } else if (action === "delete") {
       confirmation.annotation = annotation;
+      // What will happen: a note others replied to stays, "deleted by its author", with them.
+      const text = document.getElementById("annotation-delete-text");
+      const answered = [...state.annotations.values()].some((a) => a.parent === annotation.id);
+      text.textContent = answered ? text.dataset.withReplies : text.dataset.alone;
       confirmation.focusAfter = actionButton(annotation.id, "delete");
       confirmation.dialog.showModal();
       document.getElementById("delete-cancel").focus();

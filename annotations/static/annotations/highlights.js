@@ -71,6 +71,8 @@ function setActive(id, active) {
 function focusCard(id) {
   const card = document.getElementById(`annotation-${id}`);
   if (!card || card.hidden) return;
+  // The reader's margin opens it where it had collapsed it (static/reader/reader.js).
+  card.dispatchEvent(new CustomEvent("reader:reveal", { bubbles: true }));
   card.focus({ preventScroll: true });
   card.scrollIntoView({ block: "nearest", behavior: "smooth" });
 }

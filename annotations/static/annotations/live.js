@@ -8,7 +8,7 @@
 // readVersion() is called before the notes are first loaded, so that a change made while they
 // load is not missed; startLive() then polls.
 
-import { loadAnnotations } from "./api.js";
+import { fetchAnnotations } from "./api.js";
 import { render } from "./cards.js";
 import { MSG, announce, config, format, reader, state } from "./state.js";
 
@@ -59,10 +59,14 @@ async function poll() {
   const first = etag === null;
   etag = changed;
   if (first) return;
+  const loaded = await fetchAnnotations();
+  // The reader's own save changes the version too, and the editor draws it itself, maybe while
+  // this poll was loading: only what differs from what is drawn now is news. (Compared with the
+  // notes as they were when the poll began, one's own edit would draw every card again, and the
+  // focus on a card's button would be taken away under the reader's hands.)
+  if (same(state.annotations, loaded)) return;
   const before = state.annotations;
-  await loadAnnotations();
-  // The reader's own save changes the version too, and the editor has drawn it already.
-  if (same(before, state.annotations)) return;
+  state.annotations = loaded;
   const fresh = [...state.annotations.values()].filter(
     (annotation) => !before.has(annotation.id) && annotation.author !== config.user,
   );
