@@ -58,7 +58,7 @@ def test_an_analyst_judges_a_claim_in_two_actions_from_the_claim(
     )
     rows = page.request.get(f"{live_server.url}/api/documents/{live_document.slug}/claims/")
     sixth = rows.json()[5]
-    assert sixth["verdict"] == "agreed" and sixth["judgements"][0]["judgement"] == "supported"
+    assert sixth["verdict"] == "one_analyst" and sixth["judgements"][0]["judgement"] == "supported"
 
 
 def test_readers_see_the_evidence_but_no_buttons_and_show_on_the_page_highlights_it(

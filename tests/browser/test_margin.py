@@ -71,6 +71,7 @@ def test_a_card_whose_flag_form_opens_pushes_the_notes_under_it_down(
     assert overlaps(page) == []
     # The button under the card's form takes the click itself, not a note lying over it.
     send = card.get_by_role("button", name="Send the flag")
+    send.scroll_into_view_if_needed()  # elementFromPoint sees only what is in the window
     box = send.bounding_box()
     assert box is not None
     hit = page.evaluate(
