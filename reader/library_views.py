@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .importers.commentary import CITED_PAGES, _source_slug, note_hash
-from .importers.notes import LOCATOR_RE
+from .importers.notes import LOCATOR_RE, locator_pages
+from .importers.parsed import has_cjk
 from .library import MergeRefused, library_choices, merge_sources
-from .models import Citation, CitationFix, Document, Note, Source, SourcePage
+from .models import Citation, CitationFix, Document, Note, Source, SourcePage, SourcePassage
 from .pages import PageRange
 from .signals import source_text_changed
 from .views import may_attach
@@ -131,11 +132,7 @@ class FixForm(forms.Form):
         return data
 
     def pages(self) -> tuple[str, str]:
-        found = LOCATOR_RE.fullmatch(self.cleaned_data["locator"])
-        if found is None:
-            return "", ""
-        first = found.group("a") or found.group("e") or found.group("c")
-        return first, found.group("b") or found.group("f") or found.group("d") or first
+        return locator_pages(LOCATOR_RE.fullmatch(self.cleaned_data["locator"]))
 
 
 def fix_note(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -201,7 +198,7 @@ def _chosen_source(form: FixForm) -> Source:
         issued=data["issued"].strip(),
         url=data["url"],
         kind=Source.Kind.PDF if data["url"].lower().endswith(".pdf") else Source.Kind.WEB,
-        language="ja" if any(ord(ch) > 0x3000 for ch in title) else "en",
+        language="ja" if has_cjk(title) else "en",
     )
 
 
@@ -222,7 +219,7 @@ def _apply(note: Note, source: Source, locator: str, first: str, last: str) -> N
         passage_id=passage,
     )
     if passage:  # the quotation the note closes is a passage of the work it now cites
-        source.passages.model.objects.filter(pk=passage).update(
+        SourcePassage.objects.filter(pk=passage).update(
             source=source, first_page=first, last_page=last
         )
     SourcePage.objects.bulk_create(

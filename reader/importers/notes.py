@@ -373,14 +373,14 @@ def _read_segment(
     if legal:
         return _legal(note, segment, legal, previous, earlier)
     locator = LOCATOR_RE.search(segment)
-    pages = _pages(locator)
+    pages = locator_pages(locator)
     printed = locator.group(0) if locator else ""
     if locator is None:
         bare = _bare_page(segment) or (
             AUTHOR_DATE_PAGE_RE.search(segment) if AUTHOR_DATE_RE.match(segment) else None
         )
         if bare is not None:
-            printed, pages = bare.group(0).strip(" ,.。"), _pages(bare)
+            printed, pages = bare.group(0).strip(" ,.。"), locator_pages(bare)
     quoted = _title(segment)
     # A term in quotation marks within a sentence is not a work's title.
     prose = bool(quoted) and _in_prose(segment, quoted)
@@ -612,7 +612,8 @@ def _clip(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _pages(locator: re.Match[str] | None) -> tuple[str, str]:
+def locator_pages(locator: re.Match[str] | None) -> tuple[str, str]:
+    """The first and last page a LOCATOR_RE match names ("", "" for none)."""
     if locator is None:
         return "", ""
     names = locator.re.groupindex
