@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,20 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.import_source import manage  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from tests.generated import large_commentary, large_markdown  # noqa: E402
 from tests.pdfs import japanese_font, typeset_commentary  # noqa: E402
-
-
-def manage(env: dict[str, str], *args: str) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
-    return elapsed, done.stdout
 
 
 def parse_time(data: bytes) -> float:
