@@ -168,7 +168,27 @@ def wait_for_annotations(page: Page) -> None:
 
 def drag_select(page: Page, words: str) -> None:
     """Select `words` in the text by dragging the mouse from its first character to its last."""
-    points = page.evaluate(
+    # The page may still be moving (the margin placing its items, the scroll below): measure
+    # until two measures agree, so that the drag starts on the words and not where they were.
+    points, previous = None, None
+    for _ in range(20):
+        previous, points = points, _word_ends(page, words)
+        if points is None or points == previous:
+            break
+        page.wait_for_timeout(50)
+    assert points, f"{words!r} is not in the text"
+    x1, y1, x2, y2 = points
+    page.mouse.move(x1, y1)
+    page.mouse.down()
+    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=5)
+    page.mouse.move(x2, y2, steps=5)
+    page.mouse.up()
+    assert page.evaluate("getSelection().toString()").replace("\n", "") == words
+
+
+def _word_ends(page: Page, words: str) -> list[float] | None:
+    """Where `words` begin and end in the window, scrolled to the middle of it; None if absent."""
+    return page.evaluate(
         """words => {
           const nodes = [];
           const walker = document.createTreeWalker(document.querySelector(".reader"),
@@ -202,11 +222,3 @@ def drag_select(page: Page, words: str) -> None:
         }""",
         words,
     )
-    assert points, f"{words!r} is not in the text"
-    x1, y1, x2, y2 = points
-    page.mouse.move(x1, y1)
-    page.mouse.down()
-    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=5)
-    page.mouse.move(x2, y2, steps=5)
-    page.mouse.up()
-    assert page.evaluate("getSelection().toString()").replace("\n", "") == words
